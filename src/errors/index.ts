@@ -1,0 +1,99 @@
+/**
+ * errors: the one error shape of cleanslate and the one map from error to exit code.
+ * Every failure a user can see is a CleanslateError naming the target, the step and (for I/O) the
+ * byte offset. Imports nothing but its own table.
+ */
+import { exitCodeOf, type ExitCode, type ExitCodeName } from './exit-codes.js';
+
+export { EXIT_CODES, exitCodeOf, type ExitCode, type ExitCodeName } from './exit-codes.js';
+
+// Error codes in Node's ERR_* style, each bound to one exit-code class.
+export const ERROR_CODES = {
+  ERR_USAGE: 'usage',
+  ERR_UNKNOWN_METHOD: 'usage',
+  ERR_TARGET_NOT_FOUND: 'usage',
+  ERR_TARGET_NOT_DEVICE: 'usage',
+  ERR_TARGET_EMPTY: 'usage',
+  ERR_TARGET_CHANGED: 'usage',
+  ERR_TARGET_OPEN: 'usage',
+  ERR_GUARD_MOUNTED: 'refused',
+  ERR_GUARD_SWAP: 'refused',
+  ERR_GUARD_HOLDERS: 'refused',
+  ERR_GUARD_SYSTEM_DISK: 'refused',
+  ERR_GUARD_READ_ONLY: 'refused',
+  ERR_GUARD_LOOP_BACKING: 'refused',
+  ERR_GUARD_BUSY: 'refused',
+  ERR_GUARD_UNCONFIRMED: 'refused',
+  ERR_GUARD_UNDECIDABLE: 'refused',
+  ERR_VERIFY_MISMATCH: 'not-clean',
+  ERR_IO: 'io',
+  ERR_INTERRUPTED: 'interrupted',
+  ERR_INTERNAL: 'io',
+} as const satisfies Record<string, ExitCodeName>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface CleanslateErrorOptions {
+  /** The target as the user named it, when there is one. */
+  target?: string | undefined;
+  /** The step that failed: open, guard:<id>, pass 2/3, verify, ... */
+  step?: string | undefined;
+  /** Byte offset of an I/O failure. */
+  offset?: number | undefined;
+  cause?: unknown;
+}
+
+// The single error class: code, exit code, target, step and offset; message is human-readable.
+export class CleanslateError extends Error {
+  readonly code: ErrorCode;
+  readonly target: string | undefined;
+  readonly step: string | undefined;
+  readonly offset: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: CleanslateErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CleanslateError';
+    this.code = code;
+    this.target = options.target;
+    this.step = options.step;
+    this.offset = options.offset;
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodeOf(ERROR_CODES[this.code]);
+  }
+
+  // The message with target, step and offset in front, as printed to the user.
+  describe(): string {
+    const where = [
+      this.target && `${this.target}`,
+      this.step && `${this.step}`,
+      this.offset !== undefined && `offset ${this.offset} (0x${this.offset.toString(16)})`,
+    ]
+      .filter(Boolean)
+      .join(': ');
+    return where ? `${where}: ${this.message}` : this.message;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      exitCode: this.exitCode,
+      message: this.message,
+      target: this.target ?? null,
+      step: this.step ?? null,
+      offset: this.offset ?? null,
+    };
+  }
+}
+
+// Maps anything thrown to the exit code of DESIGN §2; unknown errors are I/O-class failures (4).
+export function exitCodeForError(error: unknown): ExitCode {
+  if (error instanceof CleanslateError) return error.exitCode;
+  return exitCodeOf('io');
+}
+
+// True when err is a Node system error with the given errno code (ENOENT, EBUSY, ...).
+export function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as NodeJS.ErrnoException).code === code;
+}

@@ -1,0 +1,12 @@
+// Gates for tests that need root and loop devices. They may skip only where nothing forbids it:
+// CI sets CLEANSLATE_TEST_DISALLOW_SKIP=loop, and then a skip is an error (restic's SkipDisallowed).
+import { describe } from 'vitest';
+
+export const isRoot = process.getuid?.() === 0;
+export const loopReady = process.env.CLEANSLATE_TEST_LOOP === '1' && isRoot;
+
+if (!loopReady && (process.env.CLEANSLATE_TEST_DISALLOW_SKIP ?? '').split(',').includes('loop')) {
+  throw new Error('loop-device tests are required here (CLEANSLATE_TEST_DISALLOW_SKIP=loop) but not root or CLEANSLATE_TEST_LOOP!=1');
+}
+
+export const describeLoop = describe.runIf(loopReady);
