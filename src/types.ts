@@ -62,6 +62,8 @@ export interface Target {
   /** Required alignment of buffer addresses, offsets and lengths (4096 with O_DIRECT, else 1). */
   readonly alignment: number;
   readonly writable: boolean;
+  /** Identity of the open descriptor from fstat: "rdev:MAJ:MIN" for block devices, "ino:DEV:INO" for files. */
+  readonly statKey: string;
   /** Writes all of buf at offset; resolves the number of bytes written, rejects on I/O error. */
   write(buf: Uint8Array, offset: number): Promise<number>;
   /** Reads up to buf.length bytes at offset; resolves the number read (short only at the end). */

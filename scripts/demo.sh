@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The main job on a loop device this script creates: a 256 MiB image holding an ext4 filesystem
+# with files is attached as /dev/loopN and wiped with cleanslate (DoD 3-pass, verified), with
+# progress. Everything it creates is detached and removed at the end, also on failure.
+# Needs root (losetup). Usage: ./scripts/demo.sh [--method ID]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+METHOD=dod-3
+[[ ${1:-} == --method ]] && METHOD=${2:?--method needs an id}
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "demo.sh needs root to attach a loop device (try: sudo $0)" >&2
+  exit 1
+fi
+
+# shellcheck source=scripts/lib/install.sh
+source scripts/lib/install.sh
+install_system_packages
+install_node_packages
+echo "== build"; npm run --silent build
+
+work=$(mktemp -d /tmp/cleanslate-demo.XXXXXX)
+loop=""
+cleanup() {
+  local status=$?
+  [[ -n $loop ]] && losetup -d "$loop" 2>/dev/null || true
+  rm -rf "$work"
+  ((status == 0)) || echo "demo failed (exit $status); loop device detached, $work removed" >&2
+}
+trap cleanup EXIT INT TERM
+
+export CLEANSLATE_HOME="$work/state"
+echo "== a 256 MiB image with an ext4 filesystem and some files"
+mkdir -p "$work/files/docs"
+printf 'Quarterly numbers for tenant 42\ncontact: alice@example.com\n' >"$work/files/docs/report.txt"
+head -c 3M /dev/urandom >"$work/files/blob.bin"
+for i in $(seq 1 20); do echo "customer record $i" >"$work/files/docs/record-$i.txt"; done
+truncate -s 256M "$work/disk.img"
+mkfs.ext4 -q -F -L tenant-data -d "$work/files" "$work/disk.img"
+loop=$(losetup --show --find "$work/disk.img")
+echo "attached $loop"
+blkid "$loop" || true
+
+echo
+echo "== cleanslate wipe $loop --method $METHOD --yes"
+node bin/cleanslate.js wipe "$loop" --method "$METHOD" --yes --progress tty
+
+echo
+echo "== after the wipe"
+if blkid -p "$loop" >/dev/null 2>&1; then echo "blkid still finds a signature!" >&2; exit 1; fi
+echo "blkid: no signature left on $loop"
+if grep -qa 'alice@example.com' "$loop"; then echo "file content survived!" >&2; exit 1; fi
+echo "grep: no trace of the files' content"
+echo
+echo "demo OK"

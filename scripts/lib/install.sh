@@ -1,0 +1,30 @@
+# Shared install steps for scripts/test.sh, scripts/demo.sh and scripts/bench.sh.
+# System tools cleanslate and its tests call: util-linux (losetup, lsblk, blockdev), e2fsprogs
+# (mkfs.ext4 -d), fdisk (sfdisk), dmsetup, and, for the benchmark, nwipe.
+
+SYSTEM_PACKAGES=(util-linux fdisk e2fsprogs dmsetup coreutils diffutils jq)
+
+# Installs missing Debian packages (as root); without root it only says what is missing.
+install_system_packages() {
+  local missing=() pkg
+  for pkg in "${SYSTEM_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "missing Debian packages (install them as root): ${missing[*]}" >&2
+    return 0
+  fi
+  echo "== apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm ci when node_modules is missing or older than the lock file.
+install_node_packages() {
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    echo "== npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}

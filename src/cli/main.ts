@@ -1,0 +1,75 @@
+// The commander program: registers the commands, runs one, and maps any error to an exit code
+// (the one place where errors become exit codes, DESIGN §2).
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { CleanslateError, EXIT_CODES, exitCodeForError, type ExitCode } from '../errors/index.js';
+import { registerDevices } from './commands/devices.js';
+import { registerMethods } from './commands/methods.js';
+import { registerWipe } from './commands/wipe.js';
+import type { CommandContext } from './context.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const EXIT_HELP = `
+Exit codes:
+${EXIT_CODES.map((e) => `  ${String(e.code).padStart(3)}  ${e.meaning}`).join('\n')}
+
+Environment:
+  CLEANSLATE_HOME   state directory (default /var/lib/cleanslate as root, else $XDG_STATE_HOME/cleanslate)
+  NO_COLOR          no colour in progress output`;
+
+// Prints an error as "cleanslate: <target>: <step>: <message>" on stderr.
+export function printError(error: Error): void {
+  const text = error instanceof CleanslateError ? error.describe() : error.message;
+  process.stderr.write(`cleanslate: ${text}\n`);
+}
+
+// Builds the program with every command registered.
+export function buildProgram(context: CommandContext): Command {
+  const program = new Command('cleanslate')
+    .description('Clear returned storage volumes, verify and scan them, and prove it.')
+    .version(pkg.version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_HELP)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerDevices(program);
+  registerMethods(program);
+  registerWipe(program, context);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+// Runs the CLI with argv and resolves the exit code; never throws.
+export async function main(argv: string[] = process.argv): Promise<ExitCode> {
+  const controller = new AbortController();
+  let exitCode: ExitCode = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`cleanslate: ${signal} received, stopping at the next chunk boundary\n`);
+    controller.abort(new CleanslateError('ERR_INTERRUPTED', `interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const context: CommandContext = {
+    signal: controller.signal,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    printError,
+  };
+  try {
+    await buildProgram(context).parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; every other commander error is a usage error (2)
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    printError(error instanceof Error ? error : new Error(String(error)));
+    return exitCodeForError(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

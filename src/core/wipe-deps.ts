@@ -1,0 +1,42 @@
+// The effects runWipe depends on, wired to the real modules; tests replace any of them.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { readIdentity, readSystemState, resolveTarget } from '../devices/index.js';
+import { assertGuards } from '../guards/index.js';
+import { openTarget, verifyPass, writePass } from '../io/index.js';
+import { ensureStateSubdir, removeRunFile, resolveStateDir, writeSecretFile } from '../state/index.js';
+
+export interface WipeDeps {
+  now: () => Date;
+  randomBytes: (n: number) => Uint8Array;
+  resolveTarget: typeof resolveTarget;
+  readIdentity: typeof readIdentity;
+  readSystemState: typeof readSystemState;
+  assertGuards: typeof assertGuards;
+  openTarget: typeof openTarget;
+  writePass: typeof writePass;
+  verifyPass: typeof verifyPass;
+  /** Stores the run seed (0600) until the run is done; resolves its path. */
+  saveSeed: (seed: Uint8Array) => Promise<string>;
+  discardSeed: (path: string) => Promise<void>;
+}
+
+// The production wiring: real devices, guards, engine and state directory.
+export function defaultWipeDeps(stateDir: string = resolveStateDir()): WipeDeps {
+  return {
+    now: () => new Date(),
+    randomBytes: (n) => randomBytes(n),
+    resolveTarget,
+    readIdentity,
+    readSystemState,
+    assertGuards,
+    openTarget,
+    writePass,
+    verifyPass,
+    saveSeed: async (seed) => {
+      const runs = await ensureStateSubdir(stateDir, 'runs');
+      return writeSecretFile(join(runs, `${randomUUID()}.seed`), seed);
+    },
+    discardSeed: removeRunFile,
+  };
+}

@@ -1,0 +1,43 @@
+// The shape shared by write and verify passes: chunk size, number of transfers in flight, and how
+// many lanes a target of a given size actually needs.
+import { CleanslateError } from '../errors/index.js';
+import { IO_ALIGNMENT } from './aligned-memory.js';
+
+/** Options every pass accepts. */
+export interface PassOptions {
+  /** Bytes per read or write; a multiple of 4096. @default 4194304 (4 MiB) */
+  chunkSize?: number;
+  /** Transfers in flight at once (needs UV_THREADPOOL_SIZE at least this). @default 8 */
+  inFlight?: number;
+  /** Aborts at the next chunk boundary, after the transfers in flight complete (ERR_INTERRUPTED). */
+  signal?: AbortSignal;
+  /** Step named in errors: "pass 2/3 (0xff)", "verify pass 3". @default 'write' or 'verify' */
+  step?: string;
+  /** Called after each chunk with the bytes done so far in this pass. */
+  onProgress?: (bytesDone: number) => void;
+}
+
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 64;
+
+export interface PassShape {
+  chunkSize: number;
+  /** Transfers admitted at once. */
+  inFlight: number;
+  /** Buffers cycling through fill/check and transfer: one more than inFlight, at most one per chunk. */
+  lanes: number;
+}
+
+// Validates the options and sizes the lanes: never more lanes than chunks in the target.
+export function resolvePassShape(options: PassOptions, sizeBytes: number, path: string): PassShape {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const inFlight = options.inFlight ?? DEFAULT_IN_FLIGHT;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < IO_ALIGNMENT || chunkSize % IO_ALIGNMENT !== 0) {
+    throw new CleanslateError('ERR_INTERNAL', `chunk size must be a positive multiple of ${IO_ALIGNMENT}, got ${chunkSize}`, { target: path });
+  }
+  if (!Number.isSafeInteger(inFlight) || inFlight < 1 || inFlight > MAX_IN_FLIGHT) {
+    throw new CleanslateError('ERR_INTERNAL', `in-flight count must be 1-${MAX_IN_FLIGHT}, got ${inFlight}`, { target: path });
+  }
+  return { chunkSize, inFlight, lanes: Math.max(1, Math.min(inFlight + 1, Math.ceil(sizeBytes / chunkSize))) };
+}
