@@ -10,7 +10,9 @@ const flag = (name) => {
   return i === -1 ? undefined : Number(rest[i + 1]);
 };
 if (!op || !path) {
-  console.error('usage: bench-engine.mjs zero|random|verify-zero|verify-random TARGET [--chunk BYTES] [--in-flight N] [--key HEX]');
+  console.error(
+    'usage: bench-engine.mjs zero|random|verify-zero|verify-random TARGET [--chunk BYTES] [--in-flight N] [--key HEX]',
+  );
   process.exit(2);
 }
 // A fixed key, so verify-random can check what a previous random run wrote.
@@ -37,8 +39,22 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const usage = process.resourceUsage();
   const maxRssBytes = usage.maxRSS * 1024;
-  const cpu = { userSeconds: usage.userCPUTime / 1e6, systemSeconds: usage.systemCPUTime / 1e6, minorFaults: usage.minorPageFault };
-  console.log(JSON.stringify({ op, bytes, seconds, maxRssBytes, ...(mismatches === undefined ? {} : { mismatches }), direct: target.direct, ...cpu }));
+  const cpu = {
+    userSeconds: usage.userCPUTime / 1e6,
+    systemSeconds: usage.systemCPUTime / 1e6,
+    minorFaults: usage.minorPageFault,
+  };
+  console.log(
+    JSON.stringify({
+      op,
+      bytes,
+      seconds,
+      maxRssBytes,
+      ...(mismatches === undefined ? {} : { mismatches }),
+      direct: target.direct,
+      ...cpu,
+    }),
+  );
 } finally {
   await target.close();
 }

@@ -15,7 +15,8 @@ declare const WebAssembly: {
 
 // Slices `count` buffers of `size` bytes (a multiple of 4096) out of one fresh 64 KiB-aligned memory.
 export function allocateAlignedBuffers(count: number, size: number): Uint8Array[] {
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`buffer count must be a positive integer, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`buffer count must be a positive integer, got ${count}`);
   if (!Number.isSafeInteger(size) || size < IO_ALIGNMENT || size % IO_ALIGNMENT !== 0) {
     throw new RangeError(`buffer size must be a positive multiple of ${IO_ALIGNMENT}, got ${size}`);
   }

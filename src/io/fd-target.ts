@@ -26,7 +26,12 @@ export function createFdTarget(fd: number, facts: FdTargetFacts): Target {
     alignment: facts.direct ? 4096 : 1,
     async write(buf, offset) {
       assertOpen('write', offset);
-      if (!facts.writable) throw new CleanslateError('ERR_INTERNAL', 'target was opened read-only', { target: path, step: 'write', offset });
+      if (!facts.writable)
+        throw new CleanslateError('ERR_INTERNAL', 'target was opened read-only', {
+          target: path,
+          step: 'write',
+          offset,
+        });
       let done = 0;
       while (done < buf.length) {
         const at = offset + done;
@@ -40,7 +45,11 @@ export function createFdTarget(fd: number, facts: FdTargetFacts): Target {
         }
         if (n === 0) {
           if (at >= sizeBytes) return done;
-          throw new CleanslateError('ERR_IO', 'write failed: the device accepted 0 bytes before its end', { target: path, step: 'write', offset: at });
+          throw new CleanslateError('ERR_IO', 'write failed: the device accepted 0 bytes before its end', {
+            target: path,
+            step: 'write',
+            offset: at,
+          });
         }
         done += n;
       }
@@ -71,15 +80,21 @@ export function createFdTarget(fd: number, facts: FdTargetFacts): Target {
     async close() {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve, reject) => close(fd, (err) => (err ? reject(ioError(err, path, 'close', undefined)) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        close(fd, (err) => (err ? reject(ioError(err, path, 'close', undefined)) : resolve())),
+      );
     },
   };
 }
 
 function writeAt(fd: number, buf: Uint8Array, start: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => write(fd, buf, start, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+  return new Promise((resolve, reject) =>
+    write(fd, buf, start, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
 }
 
 function readAt(fd: number, buf: Uint8Array, start: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buf, start, length, position, (err, n) => (err ? reject(err) : resolve(n))));
+  return new Promise((resolve, reject) =>
+    read(fd, buf, start, length, position, (err, n) => (err ? reject(err) : resolve(n))),
+  );
 }

@@ -7,8 +7,15 @@ const OPEN_ERRORS: Record<string, { code: ErrorCode; reason: string }> = {
   ENOTDIR: { code: 'ERR_TARGET_NOT_FOUND', reason: 'a path component is not a directory (ENOTDIR)' },
   ENXIO: { code: 'ERR_TARGET_NOT_FOUND', reason: 'no such device or address (ENXIO)' },
   ENODEV: { code: 'ERR_TARGET_NOT_FOUND', reason: 'no such device (ENODEV)' },
-  EBUSY: { code: 'ERR_GUARD_BUSY', reason: 'in use: exclusive open refused (EBUSY); something holds the device (mounted, swap, dm/md/LVM, another process)' },
-  ELOOP: { code: 'ERR_TARGET_CHANGED', reason: 'the resolved path is now a symlink (ELOOP with O_NOFOLLOW); the target changed after it was resolved' },
+  EBUSY: {
+    code: 'ERR_GUARD_BUSY',
+    reason:
+      'in use: exclusive open refused (EBUSY); something holds the device (mounted, swap, dm/md/LVM, another process)',
+  },
+  ELOOP: {
+    code: 'ERR_TARGET_CHANGED',
+    reason: 'the resolved path is now a symlink (ELOOP with O_NOFOLLOW); the target changed after it was resolved',
+  },
   EISDIR: { code: 'ERR_TARGET_NOT_DEVICE', reason: 'is a directory, not a block device or regular file (EISDIR)' },
 };
 
@@ -18,15 +25,28 @@ const READ_ONLY_ERRNOS = new Set(['EROFS', 'EACCES', 'EPERM']);
 export function openError(err: unknown, realPath: string, access: 'read' | 'write'): CleanslateError {
   const errno = errnoOf(err);
   const known = errno ? OPEN_ERRORS[errno] : undefined;
-  if (known) return new CleanslateError(known.code, `cannot open ${realPath}: ${known.reason}`, { target: realPath, step: 'open', cause: err });
-  if (access === 'write' && errno && READ_ONLY_ERRNOS.has(errno)) {
-    return new CleanslateError('ERR_GUARD_READ_ONLY', `cannot open ${realPath} for writing: read-only or not permitted (${errno})`, {
+  if (known)
+    return new CleanslateError(known.code, `cannot open ${realPath}: ${known.reason}`, {
       target: realPath,
       step: 'open',
       cause: err,
     });
+  if (access === 'write' && errno && READ_ONLY_ERRNOS.has(errno)) {
+    return new CleanslateError(
+      'ERR_GUARD_READ_ONLY',
+      `cannot open ${realPath} for writing: read-only or not permitted (${errno})`,
+      {
+        target: realPath,
+        step: 'open',
+        cause: err,
+      },
+    );
   }
-  return new CleanslateError('ERR_TARGET_OPEN', `cannot open ${realPath}: ${messageOf(err)}`, { target: realPath, step: 'open', cause: err });
+  return new CleanslateError('ERR_TARGET_OPEN', `cannot open ${realPath}: ${messageOf(err)}`, {
+    target: realPath,
+    step: 'open',
+    cause: err,
+  });
 }
 
 // An I/O failure at a byte offset (step 'read' or 'write' until a pass restamps it); offset is
@@ -40,7 +60,12 @@ export function ioError(err: unknown, path: string, step: string, offset: number
 export function withStep(err: unknown, path: string, step: string | undefined, offset?: number): CleanslateError {
   const base = err instanceof CleanslateError ? err : ioError(err, path, step ?? 'io', offset);
   if (step === undefined || base.step === step) return base;
-  return new CleanslateError(base.code, base.message, { target: base.target ?? path, step, offset: base.offset, cause: base.cause ?? err });
+  return new CleanslateError(base.code, base.message, {
+    target: base.target ?? path,
+    step,
+    offset: base.offset,
+    cause: base.cause ?? err,
+  });
 }
 
 function errnoOf(err: unknown): string | undefined {
@@ -54,5 +79,10 @@ function messageOf(err: unknown): string {
 // The run was interrupted (SIGINT/SIGTERM via AbortSignal) at a chunk boundary; everything below
 // `offset` has been transferred.
 export function interruptedError(path: string, step: string, offset: number, reason: unknown): CleanslateError {
-  return new CleanslateError('ERR_INTERRUPTED', `interrupted after ${offset} bytes`, { target: path, step, offset, cause: reason });
+  return new CleanslateError('ERR_INTERRUPTED', `interrupted after ${offset} bytes`, {
+    target: path,
+    step,
+    offset,
+    cause: reason,
+  });
 }

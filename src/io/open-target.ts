@@ -25,7 +25,8 @@ export async function openTarget(realPath: string, options: OpenTargetOptions): 
   const before = await fsp.lstat(realPath).catch((err: unknown) => {
     throw openError(err, realPath, access);
   });
-  if (before.isSymbolicLink()) throw openError(Object.assign(new Error('symlink'), { code: 'ELOOP' }), realPath, access);
+  if (before.isSymbolicLink())
+    throw openError(Object.assign(new Error('symlink'), { code: 'ELOOP' }), realPath, access);
   if (!before.isBlockDevice() && !before.isFile()) throw notDevice(realPath);
 
   // O_NONBLOCK has no effect on block devices and regular files; it keeps a swapped-in FIFO from blocking.
@@ -38,7 +39,8 @@ export async function openTarget(realPath: string, options: OpenTargetOptions): 
     fd = await openFd(realPath, base | (tryDirect ? O_DIRECT : 0));
   } catch (err) {
     // tmpfs and some FUSE filesystems refuse O_DIRECT with EINVAL at open: fall back to the page cache.
-    if (!tryDirect || !before.isFile() || (err as NodeJS.ErrnoException).code !== 'EINVAL') throw openError(err, realPath, access);
+    if (!tryDirect || !before.isFile() || (err as NodeJS.ErrnoException).code !== 'EINVAL')
+      throw openError(err, realPath, access);
     direct = false;
     fd = await openFd(realPath, base).catch((err2: unknown) => {
       throw openError(err2, realPath, access);
@@ -51,9 +53,19 @@ export async function openTarget(realPath: string, options: OpenTargetOptions): 
       const majorMinor = formatMajorMinor(stat.rdev);
       const sizeBytes = await readSysfsSize(realPath, majorMinor);
       if (access === 'write' && (await isKernelReadOnly(majorMinor))) {
-        throw new CleanslateError('ERR_GUARD_READ_ONLY', `${realPath} is read-only (sysfs ro = 1)`, { target: realPath, step: 'open' });
+        throw new CleanslateError('ERR_GUARD_READ_ONLY', `${realPath} is read-only (sysfs ro = 1)`, {
+          target: realPath,
+          step: 'open',
+        });
       }
-      return createFdTarget(fd, { path: realPath, kind: 'block', sizeBytes, direct, writable: access === 'write', statKey: `rdev:${majorMinor}` });
+      return createFdTarget(fd, {
+        path: realPath,
+        kind: 'block',
+        sizeBytes,
+        direct,
+        writable: access === 'write',
+        statKey: `rdev:${majorMinor}`,
+      });
     }
     if (!stat.isFile()) throw notDevice(realPath);
     const sizeBytes = Number(stat.size);
@@ -64,9 +76,20 @@ export async function openTarget(realPath: string, options: OpenTargetOptions): 
       fd = buffered;
       direct = false;
       const again = await fstatFd(fd);
-      if (fileKey(again) !== fileKey(stat)) throw new CleanslateError('ERR_TARGET_CHANGED', `${realPath} changed while it was opened`, { target: realPath, step: 'open' });
+      if (fileKey(again) !== fileKey(stat))
+        throw new CleanslateError('ERR_TARGET_CHANGED', `${realPath} changed while it was opened`, {
+          target: realPath,
+          step: 'open',
+        });
     }
-    return createFdTarget(fd, { path: realPath, kind: 'file', sizeBytes, direct, writable: access === 'write', statKey: fileKey(stat) });
+    return createFdTarget(fd, {
+      path: realPath,
+      kind: 'file',
+      sizeBytes,
+      direct,
+      writable: access === 'write',
+      statKey: fileKey(stat),
+    });
   } catch (err) {
     await closeFd(fd).catch(() => undefined);
     throw err instanceof CleanslateError ? err : openError(err, realPath, access);
@@ -89,7 +112,9 @@ function openFd(path: string, flags: number): Promise<number> {
 }
 
 function fstatFd(fd: number): Promise<BigIntStats> {
-  return new Promise((resolve, reject) => fstat(fd, { bigint: true }, (err, stat) => (err ? reject(err) : resolve(stat))));
+  return new Promise((resolve, reject) =>
+    fstat(fd, { bigint: true }, (err, stat) => (err ? reject(err) : resolve(stat))),
+  );
 }
 
 function closeFd(fd: number): Promise<void> {
@@ -102,11 +127,15 @@ async function readSysfsSize(realPath: string, majorMinor: string): Promise<numb
     if (!/^\d+$/.test(sectors)) throw new Error(`unexpected content ${JSON.stringify(sectors)}`);
     return Number(sectors) * 512;
   } catch (err) {
-    throw new CleanslateError('ERR_TARGET_OPEN', `cannot read the size of ${realPath} from /sys/dev/block/${majorMinor}/size: ${(err as Error).message}`, {
-      target: realPath,
-      step: 'open',
-      cause: err,
-    });
+    throw new CleanslateError(
+      'ERR_TARGET_OPEN',
+      `cannot read the size of ${realPath} from /sys/dev/block/${majorMinor}/size: ${(err as Error).message}`,
+      {
+        target: realPath,
+        step: 'open',
+        cause: err,
+      },
+    );
   }
 }
 
@@ -119,5 +148,8 @@ async function isKernelReadOnly(majorMinor: string): Promise<boolean> {
 }
 
 function notDevice(realPath: string): CleanslateError {
-  return new CleanslateError('ERR_TARGET_NOT_DEVICE', `${realPath} is not a block device or regular file`, { target: realPath, step: 'open' });
+  return new CleanslateError('ERR_TARGET_NOT_DEVICE', `${realPath} is not a block device or regular file`, {
+    target: realPath,
+    step: 'open',
+  });
 }

@@ -70,7 +70,8 @@ function createBytesSource(pattern: Extract<PlannedPattern, { kind: 'bytes' }>):
 }
 
 function createAesCtrSource(pattern: Extract<PlannedPattern, { kind: 'aes-ctr' }>): PatternSource {
-  if (!/^[0-9a-fA-F]{64}$/.test(pattern.keyHex)) throw new RangeError('an aes-ctr pattern needs a 256-bit key as 64 hex digits');
+  if (!/^[0-9a-fA-F]{64}$/.test(pattern.keyHex))
+    throw new RangeError('an aes-ctr pattern needs a 256-bit key as 64 hex digits');
   const key = Buffer.from(pattern.keyHex, 'hex');
   raiseMallocThresholds();
   const iv = new Uint8Array(AES_BLOCK);
@@ -92,5 +93,6 @@ function createAesCtrSource(pattern: Extract<PlannedPattern, { kind: 'aes-ctr' }
 }
 
 function checkOffset(offset: number): void {
-  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
 }

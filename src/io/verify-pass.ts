@@ -26,7 +26,11 @@ export interface VerifyPassResult {
 }
 
 // Verifies that target holds pattern everywhere; never writes. Rejects with ERR_IO or ERR_INTERRUPTED.
-export async function verifyPass(target: Target, pattern: PlannedPattern, options: VerifyPassOptions = {}): Promise<VerifyPassResult> {
+export async function verifyPass(
+  target: Target,
+  pattern: PlannedPattern,
+  options: VerifyPassOptions = {},
+): Promise<VerifyPassResult> {
   const step = options.step ?? 'verify';
   const { signal, onProgress } = options;
   const size = target.sizeBytes;
@@ -34,7 +38,10 @@ export async function verifyPass(target: Target, pattern: PlannedPattern, option
   const source = createPatternSource(pattern);
   const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path);
   if (!Number.isSafeInteger(blockSize) || blockSize < 1 || chunkSize % blockSize !== 0) {
-    throw new CleanslateError('ERR_INTERNAL', `block size ${blockSize} must divide the chunk size ${chunkSize}`, { target: target.path, step });
+    throw new CleanslateError('ERR_INTERNAL', `block size ${blockSize} must divide the chunk size ${chunkSize}`, {
+      target: target.path,
+      step,
+    });
   }
   if (signal?.aborted) throw interruptedError(target.path, step, 0, signal.reason);
 
@@ -47,11 +54,13 @@ export async function verifyPass(target: Target, pattern: PlannedPattern, option
   const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const readBuffers = lease.buffers.slice(0, lanes).map(asBuffer);
   const expectedBuffers = lease.buffers.slice(lanes).map(asBuffer);
-  const tiles = stream ? [] : Array.from({ length: source.period }, (_, phase) => {
-    const tile = Buffer.allocUnsafe(TILE_SIZE);
-    source.fill(tile, phase);
-    return tile;
-  });
+  const tiles = stream
+    ? []
+    : Array.from({ length: source.period }, (_, phase) => {
+        const tile = Buffer.allocUnsafe(TILE_SIZE);
+        source.fill(tile, phase);
+        return tile;
+      });
 
   let next = 0;
   let bytesRead = 0;

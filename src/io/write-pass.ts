@@ -18,11 +18,16 @@ export interface WritePassResult {
 }
 
 // Overwrites every byte of target with pattern; resolves after the data is synced, rejects with ERR_IO or ERR_INTERRUPTED.
-export async function writePass(target: Target, pattern: PlannedPattern, options: WritePassOptions = {}): Promise<WritePassResult> {
+export async function writePass(
+  target: Target,
+  pattern: PlannedPattern,
+  options: WritePassOptions = {},
+): Promise<WritePassResult> {
   const step = options.step ?? 'write';
   const { signal, onProgress } = options;
   const size = target.sizeBytes;
-  if (!target.writable) throw new CleanslateError('ERR_INTERNAL', 'target was opened read-only', { target: target.path, step });
+  if (!target.writable)
+    throw new CleanslateError('ERR_INTERNAL', 'target was opened read-only', { target: target.path, step });
   const source = createPatternSource(pattern);
   const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path);
   if (signal?.aborted) throw interruptedError(target.path, step, 0, signal.reason);

@@ -81,6 +81,7 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
       display.stop();
       outcomes.push({ report });
       if (!options.json) printHumanReport(report);
+      if (report.result === 'FAIL') context.printError(mismatchError(report));
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       display.listener({ type: 'failed', target, code: err instanceof CleanslateError ? err.code : 'ERR_INTERNAL', message: err.message });
@@ -96,6 +97,16 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
     printJson(targets.length === 1 ? documents[0] : { reports: documents, exitCode: worst });
   }
   return worst;
+}
+
+// The stderr line for a run whose read-back did not match: how many blocks, and the first offset.
+function mismatchError(report: WipeReport): CleanslateError {
+  const v = report.verification;
+  return new CleanslateError('ERR_VERIFY_MISMATCH', `${v.mismatches} block(s) of 4 KiB did not read back as written; first mismatch`, {
+    target: report.target.path,
+    step: 'verify',
+    offset: v.firstMismatchOffset ?? undefined,
+  });
 }
 
 function exitForReport(report: WipeReport): ExitCode {

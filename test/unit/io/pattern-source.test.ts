@@ -11,17 +11,20 @@ function streamFromZero(keyHex: string, length: number): Buffer {
 }
 
 describe('fixed patterns', () => {
-  test.for([[[0x00]], [[0xff]], [[0x55, 0xaa]], [[0x92, 0x49, 0x24]], [[0x6d, 0xb6, 0xdb]]])('byte at offset o is bytes[o %% n] for %j', ([bytes]) => {
-    const buf = new Uint8Array(1000);
-    for (const offset of [0, 1, 2, 3, 4097, 4 * 1024 * 1024, 2 ** 40 + 5]) {
-      fillPattern({ kind: 'bytes', bytes }, buf, offset);
-      for (let i = 0; i < buf.length; i++) expect(buf[i]).toBe(bytes[(offset + i) % bytes.length]);
-    }
-  });
+  test.for<[number[]]>([[[0x00]], [[0xff]], [[0x55, 0xaa]], [[0x92, 0x49, 0x24]], [[0x6d, 0xb6, 0xdb]]])(
+    'byte at offset o is bytes[o %% n] for %j',
+    ([bytes]) => {
+      const buf = new Uint8Array(1000);
+      for (const offset of [0, 1, 2, 3, 4097, 4 * 1024 * 1024, 2 ** 40 + 5]) {
+        fillPattern({ kind: 'bytes', bytes }, buf, offset);
+        for (let i = 0; i < buf.length; i++) expect(buf[i]).toBe(bytes[(offset + i) % bytes.length]);
+      }
+    },
+  );
 
   test('a 3-byte pattern keeps its phase across 4 MiB chunk boundaries', () => {
     const source = createPatternSource({ kind: 'bytes', bytes: [0x92, 0x49, 0x24] });
-    const chunk = 4 * 1024 * 1024; // not a multiple of 3
+    const chunk = 4 * 1024 * 1024; // 4 MiB: not a multiple of 3
     const whole = new Uint8Array(3 * chunk);
     source.fill(whole, 0);
     for (let k = 0; k < 3; k++) {
@@ -32,14 +35,14 @@ describe('fixed patterns', () => {
     expect(source.period).toBe(3);
   });
 
-  test.for([[[]], [[1, 2, 3, 4]], [[256]], [[-1]], [[1.5]]])('rejects %j', ([bytes]) => {
+  test.for<[number[]]>([[[]], [[1, 2, 3, 4]], [[256]], [[-1]], [[1.5]]])('rejects %j', ([bytes]) => {
     expect(() => createPatternSource({ kind: 'bytes', bytes })).toThrow(RangeError);
   });
 });
 
 describe('AES-256-CTR stream', () => {
   const pattern = { kind: 'aes-ctr', keyHex: KEY_HEX } as const;
-  const reference = streamFromZero(KEY_HEX, 3 * 1024 * 1024 + 4096);
+  const reference = streamFromZero(KEY_HEX, 3 * 1024 * 1024 + 8192);
 
   test('regenerating at any offset equals the slice of the stream from 0', () => {
     const source = createPatternSource(pattern);
@@ -53,7 +56,12 @@ describe('AES-256-CTR stream', () => {
 
   test('offsets and lengths that are not multiples of 16 still match the stream', () => {
     const source = createPatternSource(pattern);
-    for (const [offset, length] of [[1, 15], [17, 100_001], [65_535, 65_537], [4095, 1]] as const) {
+    for (const [offset, length] of [
+      [1, 15],
+      [17, 100_001],
+      [65_535, 65_537],
+      [4095, 1],
+    ] as const) {
       const buf = new Uint8Array(length);
       source.fill(buf, offset);
       expect(Buffer.from(buf).equals(reference.subarray(offset, offset + length))).toBe(true);
@@ -64,7 +72,8 @@ describe('AES-256-CTR stream', () => {
     const source = createPatternSource(pattern);
     const joined = new Uint8Array(reference.length);
     const chunk = 1024 * 1024 + 4096;
-    for (let at = 0; at < joined.length; at += chunk) source.fill(joined.subarray(at, Math.min(at + chunk, joined.length)), at);
+    for (let at = 0; at < joined.length; at += chunk)
+      source.fill(joined.subarray(at, Math.min(at + chunk, joined.length)), at);
     expect(Buffer.from(joined).equals(reference)).toBe(true);
   });
 
@@ -80,7 +89,9 @@ describe('AES-256-CTR stream', () => {
     const offset = 16 * (2 ** 40 + 3);
     const buf = new Uint8Array(64);
     fillPattern(pattern, buf, offset);
-    const expected = createCipheriv('aes-256-ctr', Buffer.from(KEY_HEX, 'hex'), counterBlockAt(offset)).update(Buffer.alloc(64));
+    const expected = createCipheriv('aes-256-ctr', Buffer.from(KEY_HEX, 'hex'), counterBlockAt(offset)).update(
+      Buffer.alloc(64),
+    );
     expect(Buffer.from(buf).equals(expected)).toBe(true);
   });
 
