@@ -113,6 +113,8 @@ read -r big_zero_mbs big_verify_mbs big_zero_rss <<<"$(cli_wipe zero "$BIG_LOOP"
 big_verify_rss=$big_zero_rss
 big_seconds=$(python3 -c "print(round($(now) - $start, 1))")
 
+AES_BACKEND=$(node --input-type=module -e "import('./dist/io/index.js').then((m) => console.log(m.aesBackend()))")
+export AES_BACKEND
 REPORT=$(python3 - "$RESULTS" "$ROUNDS" "$SIZE_MIB" "$(nproc)" "$BIG_GIB" "$big_zero_mbs" "$big_zero_rss" "$big_verify_mbs" "$big_verify_rss" "$big_seconds" "$(uname -r)" "$(node --version)" <<'PY'
 import statistics, sys
 path, rounds, size_mib, cores, big_gib, bz_mbs, bz_rss, bv_mbs, bv_rss, big_s, kernel, node = sys.argv[1:]
@@ -140,7 +142,7 @@ out = [
     "",
     f"Loop device over a {size_mib} MiB image in /dev/shm; {rounds} rounds alternating the tools, medians; "
     f"{cores} cores (nproc), kernel {kernel}, Node {node}, UV_THREADPOOL_SIZE={__import__('os').environ.get('UV_THREADPOOL_SIZE')}, "
-    f"GLIBC_TUNABLES={__import__('os').environ.get('GLIBC_TUNABLES', '(unset)')}.",
+    f"GLIBC_TUNABLES={__import__('os').environ.get('GLIBC_TUNABLES', '(unset)')}, AES backend {__import__('os').environ.get('AES_BACKEND')}.",
     "dd and cleanslate rates use their own timers (cleanslate: the rates in its JSON report, each pass incl. fdatasync, without Node start-up); shred and nwipe are wall-clock.",
     "Write rows compare with dd's write, verify rows with dd's read.",
     "",

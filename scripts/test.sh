@@ -13,6 +13,7 @@ install_node_packages
 echo "== build"; npm run --silent build
 echo "== typecheck"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
+echo "== format"; npm run --silent fmt:check
 
 if [[ $(id -u) -eq 0 && -e /dev/loop-control ]]; then
   export CLEANSLATE_TEST_LOOP=${CLEANSLATE_TEST_LOOP:-1}

@@ -116,11 +116,35 @@ export interface WipePlan {
 export type ProgressEvent =
   | { type: 'started'; target: string; sizeBytes: number; passes: number; method: string }
   | { type: 'pass.started'; target: string; pass: number; passes: number; pattern: string }
-  | { type: 'pass.progress'; target: string; pass: number; passes: number; bytes: number; totalBytes: number; bytesPerSecond: number }
-  | { type: 'pass.completed'; target: string; pass: number; passes: number; bytes: number; durationMs: number; bytesPerSecond: number }
+  | {
+      type: 'pass.progress';
+      target: string;
+      pass: number;
+      passes: number;
+      bytes: number;
+      totalBytes: number;
+      bytesPerSecond: number;
+    }
+  | {
+      type: 'pass.completed';
+      target: string;
+      pass: number;
+      passes: number;
+      bytes: number;
+      durationMs: number;
+      bytesPerSecond: number;
+    }
   | { type: 'verify.started'; target: string; pass: number }
   | { type: 'verify.progress'; target: string; pass: number; bytes: number; totalBytes: number; bytesPerSecond: number }
-  | { type: 'verify.completed'; target: string; pass: number; bytes: number; mismatches: number; durationMs: number; bytesPerSecond: number }
+  | {
+      type: 'verify.completed';
+      target: string;
+      pass: number;
+      bytes: number;
+      mismatches: number;
+      durationMs: number;
+      bytesPerSecond: number;
+    }
   | { type: 'completed'; target: string; result: 'PASS' | 'FAIL' }
   | { type: 'failed'; target: string; code: string; message: string };
 

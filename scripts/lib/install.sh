@@ -27,4 +27,9 @@ install_node_packages() {
     echo "== npm ci"
     npm ci --no-audit --no-fund --loglevel=error
   fi
+  # npm ci builds the native AES-CTR addon (binding.gyp); build it when only node_modules was kept.
+  if [[ ! -f build/Release/cleanslate_aes.node ]]; then
+    echo "== native addon"
+    npm run --silent build:native >/dev/null || echo "native AES addon not built: random passes use node:crypto (slower)" >&2
+  fi
 }

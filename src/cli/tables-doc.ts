@@ -18,16 +18,26 @@ export function renderTablesDoc(guards: readonly { id: string; describe: string 
       markdown: [
         row(['id', 'passes', 'sequence', 'verify', 'source']),
         row(['---', '---', '---', '---', '---']),
-        ...WIPE_METHODS.map((m) => row([`\`${m.id}\``, m.passes.length, describePassSpecs(m.passes), m.verify, m.source])),
+        ...WIPE_METHODS.map((m) =>
+          row([`\`${m.id}\``, m.passes.length, describePassSpecs(m.passes), m.verify, m.source]),
+        ),
       ].join('\n'),
     },
     {
       name: 'exit-codes',
-      markdown: [row(['code', 'meaning', 'device written?']), row(['---', '---', '---']), ...EXIT_CODES.map((e) => row([e.code, e.meaning, e.written]))].join('\n'),
+      markdown: [
+        row(['code', 'meaning', 'device written?']),
+        row(['---', '---', '---']),
+        ...EXIT_CODES.map((e) => row([e.code, e.meaning, e.written])),
+      ].join('\n'),
     },
     {
       name: 'guards',
-      markdown: [row(['guard', 'passes only when']), row(['---', '---']), ...guards.map((g) => row([`\`${g.id}\``, g.describe]))].join('\n'),
+      markdown: [
+        row(['guard', 'passes only when']),
+        row(['---', '---']),
+        ...guards.map((g) => row([`\`${g.id}\``, g.describe])),
+      ].join('\n'),
     },
   ];
 }

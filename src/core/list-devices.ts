@@ -7,7 +7,8 @@ type SystemState = Awaited<ReturnType<typeof readSystemState>>;
 
 // Eligible, or the first reason not to wipe: no medium (size 0), then the guards in table order.
 async function verdictOf(identity: DeviceIdentity, system: SystemState): Promise<DeviceListing['verdict']> {
-  if (identity.sizeBytes === 0) return { eligible: false, guard: 'not-empty', reason: 'size 0: no medium, or a detached loop device' };
+  if (identity.sizeBytes === 0)
+    return { eligible: false, guard: 'not-empty', reason: 'size 0: no medium, or a detached loop device' };
   const outcomes = await evaluateGuards(identity, { system });
   for (const { id, outcome } of outcomes) {
     if (outcome.verdict === 'refuse') return { eligible: false, guard: id, reason: outcome.reason };

@@ -28,8 +28,23 @@ export function createProgressMeter(
     const bytesPerSecond = Math.round((bytesDone * 1000) / elapsed);
     const event: ProgressEvent =
       base.type === 'pass.progress'
-        ? { type: 'pass.progress', target: base.target, pass: base.pass, passes: base.passes, bytes: bytesDone, totalBytes: base.totalBytes, bytesPerSecond }
-        : { type: 'verify.progress', target: base.target, pass: base.pass, bytes: bytesDone, totalBytes: base.totalBytes, bytesPerSecond };
+        ? {
+            type: 'pass.progress',
+            target: base.target,
+            pass: base.pass,
+            passes: base.passes,
+            bytes: bytesDone,
+            totalBytes: base.totalBytes,
+            bytesPerSecond,
+          }
+        : {
+            type: 'verify.progress',
+            target: base.target,
+            pass: base.pass,
+            bytes: bytesDone,
+            totalBytes: base.totalBytes,
+            bytesPerSecond,
+          };
     listener(event);
   };
 }

@@ -169,7 +169,13 @@ async function overwriteAndVerify(
   const passes: PassResult[] = [];
   const verified: VerifyResult[] = [];
   const emit = request.onProgress;
-  emit?.({ type: 'started', target: request.target, sizeBytes: target.sizeBytes, passes: total, method: plan.methodId });
+  emit?.({
+    type: 'started',
+    target: request.target,
+    sizeBytes: target.sizeBytes,
+    passes: total,
+    method: plan.methodId,
+  });
   for (const pass of plan.passes) {
     passes.push(await overwritePass(target, pass, total, request, deps));
     const isLast = pass.index === total;
@@ -200,7 +206,13 @@ async function overwritePass(
   deps: WipeDeps,
 ): Promise<PassResult> {
   const startedAt = deps.now();
-  request.onProgress?.({ type: 'pass.started', target: request.target, pass: pass.index, passes: total, pattern: pass.describe });
+  request.onProgress?.({
+    type: 'pass.started',
+    target: request.target,
+    pass: pass.index,
+    passes: total,
+    pattern: pass.describe,
+  });
   const onProgress = createProgressMeter(request.onProgress, {
     type: 'pass.progress',
     target: request.target,
@@ -215,7 +227,15 @@ async function overwritePass(
   });
   const endedAt = deps.now();
   const bytesPerSecond = rateOf(bytes, durationMs);
-  request.onProgress?.({ type: 'pass.completed', target: request.target, pass: pass.index, passes: total, bytes, durationMs, bytesPerSecond });
+  request.onProgress?.({
+    type: 'pass.completed',
+    target: request.target,
+    pass: pass.index,
+    passes: total,
+    bytes,
+    durationMs,
+    bytesPerSecond,
+  });
   return {
     index: pass.index,
     pattern: pass.describe,
@@ -227,7 +247,12 @@ async function overwritePass(
   };
 }
 
-async function verifyOnePass(target: Target, pass: PlannedPass, request: WipeRequest, deps: WipeDeps): Promise<VerifyResult> {
+async function verifyOnePass(
+  target: Target,
+  pass: PlannedPass,
+  request: WipeRequest,
+  deps: WipeDeps,
+): Promise<VerifyResult> {
   request.onProgress?.({ type: 'verify.started', target: request.target, pass: pass.index });
   const onProgress = createProgressMeter(request.onProgress, {
     type: 'verify.progress',

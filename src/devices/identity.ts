@@ -112,10 +112,14 @@ async function readBlockIdentity(resolved: ResolvedTarget, options: ReadIdentity
 async function readFileIdentity(resolved: ResolvedTarget): Promise<DeviceIdentity> {
   const stats = await stat(resolved.realPath, { bigint: true });
   if (`ino:${stats.dev}:${stats.ino}` !== resolved.statKey) {
-    throw new CleanslateError('ERR_TARGET_CHANGED', `${resolved.realPath} was replaced while it was being identified; nothing written`, {
-      target: resolved.path,
-      step: STEP,
-    });
+    throw new CleanslateError(
+      'ERR_TARGET_CHANGED',
+      `${resolved.realPath} was replaced while it was being identified; nothing written`,
+      {
+        target: resolved.path,
+        step: STEP,
+      },
+    );
   }
   let readOnly = false;
   try {

@@ -2,9 +2,8 @@
 // verification. A fixed pattern of 1-3 bytes keeps its phase across chunks (byte at offset o is
 // bytes[o % n]); the AES-256-CTR stream uses counter block = offset / 16 (128-bit big-endian), so
 // any offset can be regenerated alone.
-import { createCipheriv } from 'node:crypto';
 import type { PlannedPattern } from '../types.js';
-import { raiseMallocThresholds } from './malloc-tuning.js';
+import { createAesCtrStream, writeCounterBlock } from './aes-ctr.js';
 
 /** Fills buffers with a pattern's content for an absolute offset. */
 export interface PatternSource {
@@ -16,11 +15,19 @@ export interface PatternSource {
   readonly period: number;
   /** Writes into buf the pattern bytes for [offset, offset + buf.length). */
   fill(buf: Uint8Array, offset: number): void;
+  /**
+   * fill, off the JS thread (libuv threadpool) when the native AES backend generates a stream;
+   * otherwise fill, run synchronously. The caller MUST NOT touch buf until the promise settles.
+   */
+  fillAsync(buf: Uint8Array, offset: number): Promise<void>;
+  /**
+   * Only for a stream from the native AES backend: XORs buf in place with the content at offset, so
+   * bytes that match become 0, on the threadpool; resolves true when all of buf matched. Saves a
+   * verify the second (expected) buffer and a pass over memory.
+   */
+  xorIsZeroAsync?: (buf: Uint8Array, offset: number) => Promise<boolean>;
 }
 
-// cipher.update allocates its output; 64 KiB inputs measured fastest (16 KiB-1 MiB on Node 20).
-const CIPHER_STEP = 64 * 1024;
-const ZEROS = new Uint8Array(CIPHER_STEP);
 const AES_BLOCK = 16;
 
 // Builds the source for a planned pattern; validates its bytes or key.
@@ -40,15 +47,8 @@ export function counterBlockAt(offset: number): Uint8Array {
     throw new RangeError(`counter offset must be a non-negative multiple of 16, got ${offset}`);
   }
   const block = new Uint8Array(AES_BLOCK);
-  writeCounter(block, offset / AES_BLOCK);
+  writeCounterBlock(block, offset);
   return block;
-}
-
-function writeCounter(block: Uint8Array, counter: number): void {
-  block.fill(0);
-  const view = new DataView(block.buffer, block.byteOffset, AES_BLOCK);
-  view.setUint32(8, Math.floor(counter / 2 ** 32));
-  view.setUint32(12, counter >>> 0);
 }
 
 function createBytesSource(pattern: Extract<PlannedPattern, { kind: 'bytes' }>): PatternSource {
@@ -58,37 +58,36 @@ function createBytesSource(pattern: Extract<PlannedPattern, { kind: 'bytes' }>):
   }
   const n = bytes.length;
   const phases = bytes.map((_, phase) => Uint8Array.from(bytes.map((__, i) => bytes[(phase + i) % n]!)));
-  return {
-    pattern,
-    period: n,
-    fill(buf, offset) {
-      checkOffset(offset);
-      if (n === 1) buf.fill(bytes[0]!);
-      else Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).fill(phases[offset % n]!);
-    },
+  const fill = (buf: Uint8Array, offset: number): void => {
+    checkOffset(offset);
+    if (n === 1) buf.fill(bytes[0]!);
+    else Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).fill(phases[offset % n]!);
   };
+  return { pattern, period: n, fill, fillAsync: async (buf, offset) => fill(buf, offset) };
 }
 
 function createAesCtrSource(pattern: Extract<PlannedPattern, { kind: 'aes-ctr' }>): PatternSource {
   if (!/^[0-9a-fA-F]{64}$/.test(pattern.keyHex))
     throw new RangeError('an aes-ctr pattern needs a 256-bit key as 64 hex digits');
-  const key = Buffer.from(pattern.keyHex, 'hex');
-  raiseMallocThresholds();
-  const iv = new Uint8Array(AES_BLOCK);
+  const stream = createAesCtrStream(Buffer.from(pattern.keyHex, 'hex'));
+  const xorIsZeroAsync = stream.xorIsZeroAsync;
   return {
     pattern,
     period: 0,
     fill(buf, offset) {
       checkOffset(offset);
-      const skip = offset % AES_BLOCK;
-      writeCounter(iv, (offset - skip) / AES_BLOCK);
-      const cipher = createCipheriv('aes-256-ctr', key, iv);
-      if (skip > 0) cipher.update(ZEROS.subarray(0, skip));
-      for (let at = 0; at < buf.length; at += CIPHER_STEP) {
-        const n = Math.min(CIPHER_STEP, buf.length - at);
-        buf.set(cipher.update(n === CIPHER_STEP ? ZEROS : ZEROS.subarray(0, n)), at);
-      }
+      stream.fill(buf, offset);
     },
+    async fillAsync(buf, offset) {
+      checkOffset(offset);
+      await stream.fillAsync(buf, offset);
+    },
+    ...(xorIsZeroAsync && {
+      async xorIsZeroAsync(buf: Uint8Array, offset: number) {
+        checkOffset(offset);
+        return xorIsZeroAsync(buf, offset);
+      },
+    }),
   };
 }
 

@@ -1,11 +1,13 @@
 // Reads a whole target back and compares every block with the content the pass wrote, regenerated
-// at that offset. Reads run in flight on the threadpool while the main thread regenerates and compares.
+// at that offset. Reads run in flight on the threadpool; the comparison runs there too with the
+// native addon (else on the JS thread, while the other reads are in flight).
 import { CleanslateError } from '../errors/index.js';
 import type { PlannedPattern, Target } from '../types.js';
 import { leaseAlignedBuffers } from './buffer-pool.js';
 import { interruptedError, withStep } from './io-errors.js';
 import { resolvePassShape, type PassOptions } from './pass-shape.js';
 import { createIoSlots } from './io-slots.js';
+import { loadNativeAddon } from './native-addon.js';
 import { createPatternSource } from './pattern-source.js';
 
 // 48 KiB: a multiple of every fixed-pattern period (1, 2, 3) that stays in L1/L2 while compared.
@@ -36,7 +38,7 @@ export async function verifyPass(
   const size = target.sizeBytes;
   const blockSize = options.blockSize ?? 4096;
   const source = createPatternSource(pattern);
-  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path);
+  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path, source.period === 0);
   if (!Number.isSafeInteger(blockSize) || blockSize < 1 || chunkSize % blockSize !== 0) {
     throw new CleanslateError('ERR_INTERNAL', `block size ${blockSize} must divide the chunk size ${chunkSize}`, {
       target: target.path,
@@ -47,20 +49,29 @@ export async function verifyPass(
 
   const started = performance.now();
   const slots = createIoSlots(inFlight);
-  // A stream needs one expected buffer per lane. A fixed pattern is compared against small tiles that
-  // stay in cache (one per phase), which halves the memory traffic of the comparison.
-  const stream = source.period === 0;
-  const lease = leaseAlignedBuffers(stream ? 2 * lanes : lanes, chunkSize);
+  // How a chunk is compared, cheapest first:
+  // - native AES stream: XOR the read buffer in place with the keystream on the threadpool, so
+  //   matching bytes become 0 (one pass over memory, no second buffer, off the JS thread);
+  // - fixed pattern: compare against small tiles that stay in cache (one per phase), on the
+  //   threadpool with the native addon (the JS thread only dispatches reads), else on the JS thread;
+  // - node:crypto stream: regenerate into an expected buffer per lane while the read is in flight.
+  // Only a chunk that differs is then checked block by block on the JS thread (after XOR: against zeros).
+  const cancel = source.xorIsZeroAsync;
+  const compareTile = loadNativeAddon()?.matchesTileAsync;
+  const regenerate = source.period === 0 && !cancel;
+  const lease = leaseAlignedBuffers(regenerate ? 2 * lanes : lanes, chunkSize);
   const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const readBuffers = lease.buffers.slice(0, lanes).map(asBuffer);
   const expectedBuffers = lease.buffers.slice(lanes).map(asBuffer);
-  const tiles = stream
-    ? []
-    : Array.from({ length: source.period }, (_, phase) => {
-        const tile = Buffer.allocUnsafe(TILE_SIZE);
-        source.fill(tile, phase);
-        return tile;
-      });
+  const tiles = cancel
+    ? [Buffer.alloc(TILE_SIZE)]
+    : regenerate
+      ? []
+      : Array.from({ length: source.period }, (_, phase) => {
+          const tile = Buffer.allocUnsafe(TILE_SIZE);
+          source.fill(tile, phase);
+          return tile;
+        });
 
   let next = 0;
   let bytesRead = 0;
@@ -68,12 +79,14 @@ export async function verifyPass(
   let firstMismatchOffset: number | null = null;
   let failure: CleanslateError | undefined;
 
-  // True when got[start, end) holds what the pass wrote at absolute offset `offset + start`.
+  // True when got[start, end) holds what the pass wrote at absolute offset `offset + start` (after
+  // cancelling, when it is all zero).
   const matches = (got: Buffer, lane: number, offset: number, start: number, end: number): boolean => {
-    if (stream) return got.compare(expectedBuffers[lane]!, start, end, start, end) === 0;
+    if (regenerate) return got.compare(expectedBuffers[lane]!, start, end, start, end) === 0;
+    const period = tiles.length;
     for (let at = start; at < end; at += TILE_SIZE) {
       const n = Math.min(TILE_SIZE, end - at);
-      if (got.compare(tiles[(offset + at) % source.period]!, 0, n, at, at + n) !== 0) return false;
+      if (got.compare(tiles[(offset + at) % period]!, 0, n, at, at + n) !== 0) return false;
     }
     return true;
   };
@@ -84,9 +97,10 @@ export async function verifyPass(
       const offset = next;
       next += chunkSize;
       const length = Math.min(chunkSize, size - offset);
+      const view = length === chunkSize ? got : got.subarray(0, length);
       try {
-        const reading = slots.run(() => target.read(length === chunkSize ? got : got.subarray(0, length), offset));
-        if (stream) {
+        const reading = slots.run(() => target.read(view, offset));
+        if (regenerate) {
           // Regenerate while the read is in flight; a rejected read is awaited (and thrown) just below.
           try {
             const expected = expectedBuffers[lane]!;
@@ -103,7 +117,12 @@ export async function verifyPass(
             offset: offset + n,
           });
         }
-        if (!matches(got, lane, offset, 0, length)) {
+        const clean = cancel
+          ? await cancel(view, offset)
+          : compareTile && !regenerate
+            ? await compareTile(view, tiles[offset % tiles.length]!)
+            : matches(got, lane, offset, 0, length);
+        if (!clean) {
           for (let at = 0; at < length; at += blockSize) {
             if (matches(got, lane, offset, at, Math.min(at + blockSize, length))) continue;
             mismatches += 1;

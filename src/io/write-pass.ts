@@ -1,5 +1,6 @@
-// One overwrite pass over a whole target: several chunk writes in flight on the libuv threadpool,
-// the next chunk's pattern generated on the main thread while they run, fdatasync at the end.
+// One overwrite pass over a whole target: several chunk writes in flight on the libuv threadpool
+// while other lanes generate their next chunk (an AES-CTR stream: on the threadpool too with the
+// native addon, else on the JS thread; a fixed pattern: once per lane), fdatasync at the end.
 import { CleanslateError } from '../errors/index.js';
 import type { PlannedPattern, Target } from '../types.js';
 import { leaseAlignedBuffers } from './buffer-pool.js';
@@ -29,7 +30,7 @@ export async function writePass(
   if (!target.writable)
     throw new CleanslateError('ERR_INTERNAL', 'target was opened read-only', { target: target.path, step });
   const source = createPatternSource(pattern);
-  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path);
+  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path, source.period === 0);
   if (signal?.aborted) throw interruptedError(target.path, step, 0, signal.reason);
 
   const started = performance.now();
@@ -48,7 +49,8 @@ export async function writePass(
       next += chunkSize;
       const length = Math.min(chunkSize, size - offset);
       try {
-        if (source.period === 0) source.fill(length === chunkSize ? buf : buf.subarray(0, length), offset);
+        // A stream is generated on the threadpool (native AES) while the other lanes' writes run.
+        if (source.period === 0) await source.fillAsync(length === chunkSize ? buf : buf.subarray(0, length), offset);
         else if (offset % source.period !== filledPhase) {
           // A fixed pattern is filled once per phase, not per chunk.
           source.fill(buf, offset);

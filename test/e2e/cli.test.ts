@@ -53,7 +53,9 @@ describe('cleanslate (built CLI)', () => {
   test('devices --json lists block devices with a verdict', async () => {
     const r = await runCli(['devices', '--json']);
     expect(r.exitCode).toBe(0);
-    const doc = JSON.parse(r.stdout) as { devices: { identity: { realPath: string; sizeBytes: number }; verdict: { eligible: boolean } }[] };
+    const doc = JSON.parse(r.stdout) as {
+      devices: { identity: { realPath: string; sizeBytes: number }; verdict: { eligible: boolean } }[];
+    };
     expect(Array.isArray(doc.devices)).toBe(true);
     for (const d of doc.devices) {
       expect(d.identity.realPath).toMatch(/^\/dev\//);

@@ -20,7 +20,8 @@ beforeEach(() => {
 });
 afterEach(() => dir.removeCallback());
 
-const blocks = (buf: Buffer, size = 4096) => Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size));
+const blocks = (buf: Buffer, size = 4096) =>
+  Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size));
 
 describe('wipe an image file', () => {
   test('zero: exit 0, all zero, one JSON report with passes, throughput and verification', async () => {
@@ -70,7 +71,9 @@ describe('wipe an image file', () => {
   });
 
   test('--verify all verifies every pass', async () => {
-    const r = await runCli(['wipe', image, '--method', 'hmg-is5-enhanced', '--verify', 'all', '--yes', '--json'], { stateDir: state });
+    const r = await runCli(['wipe', image, '--method', 'hmg-is5-enhanced', '--verify', 'all', '--yes', '--json'], {
+      stateDir: state,
+    });
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.verification.passes.map((v: { pass: number }) => v.pass)).toEqual([1, 2, 3]);
@@ -87,9 +90,14 @@ describe('wipe an image file', () => {
   });
 
   test('--progress ndjson writes one JSON event per line on stderr', async () => {
-    const r = await runCli(['wipe', image, '--method', 'dod-3', '--yes', '--json', '--progress', 'ndjson'], { stateDir: state });
+    const r = await runCli(['wipe', image, '--method', 'dod-3', '--yes', '--json', '--progress', 'ndjson'], {
+      stateDir: state,
+    });
     expect(r.exitCode).toBe(0);
-    const events = r.stderr.trim().split('\n').map((line) => JSON.parse(line));
+    const events = r.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('started');
     expect(types.at(-1)).toBe('completed');
@@ -108,7 +116,9 @@ describe('wipe an image file', () => {
   });
 
   test('--keep-seed keeps the seed (0600) in the state directory', async () => {
-    const r = await runCli(['wipe', image, '--method', 'random', '--yes', '--json', '--keep-seed'], { stateDir: state });
+    const r = await runCli(['wipe', image, '--method', 'random', '--yes', '--json', '--keep-seed'], {
+      stateDir: state,
+    });
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.seedFile).toMatch(new RegExp(`^${state}/runs/.*\\.seed$`));
@@ -134,18 +144,55 @@ describe('wipe an image file', () => {
     expect(r.exitCode).toBe(2);
     const doc = JSON.parse(r.stdout);
     expect(doc.exitCode).toBe(2);
-    expect(doc.reports.map((x: { result?: string; error?: { code: string } }) => x.result ?? x.error?.code)).toEqual(['PASS', 'ERR_TARGET_NOT_FOUND', 'PASS']);
+    expect(doc.reports.map((x: { result?: string; error?: { code: string } }) => x.result ?? x.error?.code)).toEqual([
+      'PASS',
+      'ERR_TARGET_NOT_FOUND',
+      'PASS',
+    ]);
     expect(readFileSync(other).every((b) => b === 0)).toBe(true);
   });
 });
 
 describe('wipe refuses bad input and writes nothing', () => {
-  const cases: { name: string; args: (img: string, d: string) => string[]; code: number; message: RegExp; setup?: (d: string) => void }[] = [
-    { name: 'a nonexistent path', args: (_i, d) => ['wipe', join(d, 'nope.img'), '--yes'], code: 2, message: /nope\.img: .*(no such|does not exist)/i },
+  const cases: {
+    name: string;
+    args: (img: string, d: string) => string[];
+    code: number;
+    message: RegExp;
+    setup?: (d: string) => void;
+  }[] = [
+    {
+      name: 'a nonexistent path',
+      args: (_i, d) => ['wipe', join(d, 'nope.img'), '--yes'],
+      code: 2,
+      message: /nope\.img: .*(no such|does not exist)/i,
+    },
     { name: 'a directory', args: (_i, d) => ['wipe', d, '--yes'], code: 2, message: /directory/i },
-    { name: 'a character device', args: () => ['wipe', '/dev/null', '--yes'], code: 2, message: /\/dev\/null: .*character device/i },
-    { name: 'a zero-size file', args: (_i, d) => ['wipe', join(d, 'empty.img'), '--yes'], code: 2, message: /empty\.img: .*(empty|zero|size 0)/i, setup: (d) => writeFileSync(join(d, 'empty.img'), '') },
-    { name: 'an unknown method', args: (i) => ['wipe', i, '--method', 'shred-it', '--yes'], code: 2, message: /unknown method 'shred-it'/ },
+    {
+      name: 'a character device',
+      args: () => ['wipe', '/dev/null', '--yes'],
+      code: 2,
+      message: /\/dev\/null: .*character device/i,
+    },
+    {
+      name: 'a zero-size file',
+      args: (_i, d) => ['wipe', join(d, 'empty.img'), '--yes'],
+      code: 2,
+      message: /empty\.img: .*(empty|zero|size 0)/i,
+      setup: (d) => writeFileSync(join(d, 'empty.img'), ''),
+    },
+    {
+      name: 'an unknown method',
+      args: (i) => ['wipe', i, '--method', 'shred-it', '--yes'],
+      code: 2,
+      message: /unknown method 'shred-it'/,
+    },
+    {
+      name: 'conflicting flags (--dry-run with --keep-seed)',
+      args: (i) => ['wipe', i, '--dry-run', '--keep-seed', '--yes'],
+      code: 2,
+      message: /cannot be used with/,
+    },
     { name: 'no --yes and no terminal', args: (i) => ['wipe', i], code: 3, message: /(confirm|--yes)/ },
   ];
   test.for(cases)('$name → exit $code', async ({ args, code, message, setup }) => {
@@ -161,6 +208,9 @@ describe('wipe refuses bad input and writes nothing', () => {
   test('--json error documents carry the code and exit code', async () => {
     const r = await runCli(['wipe', join(dir.name, 'nope.img'), '--yes', '--json'], { stateDir: state });
     expect(r.exitCode).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ target: { path: join(dir.name, 'nope.img') }, error: { code: 'ERR_TARGET_NOT_FOUND', exitCode: 2 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      target: { path: join(dir.name, 'nope.img') },
+      error: { code: 'ERR_TARGET_NOT_FOUND', exitCode: 2 },
+    });
   });
 });

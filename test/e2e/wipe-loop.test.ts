@@ -26,7 +26,11 @@ describeLoop('wipe a loop device', () => {
         expect(r.stderr).toBe('');
         expect(r.exitCode).toBe(0);
         const report = JSON.parse(r.stdout);
-        expect(report).toMatchObject({ result: 'PASS', target: { kind: 'block', sizeBytes: 64 * MiB }, identity: { name: expect.stringMatching(/^loop\d+$/) } });
+        expect(report).toMatchObject({
+          result: 'PASS',
+          target: { kind: 'block', sizeBytes: 64 * MiB },
+          identity: { name: expect.stringMatching(/^loop\d+$/) },
+        });
         const cmp = await execa('cmp', ['-n', String(64 * MiB), device, '/dev/zero'], { reject: false });
         expect(cmp.exitCode).toBe(0);
       },
@@ -89,6 +93,34 @@ describeLoop('wipe a loop device', () => {
     );
   });
 
+  test('a device another process holds open exclusively (O_EXCL) is refused (exit 3)', async () => {
+    await withLoopDevice(
+      16,
+      async ({ device }) => {
+        const before = await sha256Of(device);
+        const holder = execa(process.execPath, [
+          '-e',
+          `const fs = require('node:fs'); fs.openSync(${JSON.stringify(device)}, fs.constants.O_RDONLY | fs.constants.O_EXCL); console.log('held'); setTimeout(() => {}, 60000);`,
+        ]);
+        try {
+          await new Promise<void>((resolve, reject) => {
+            holder.stdout?.once('data', () => resolve());
+            holder.once('exit', () => reject(new Error('holder exited early')));
+          });
+          const r = await runCli(['wipe', device, '--yes'], { stateDir: state });
+          expect(r.exitCode).toBe(3);
+          expect(r.stderr).toContain(device);
+          expect(r.stderr).toMatch(/EBUSY|in use/);
+        } finally {
+          holder.kill();
+          await holder.catch(() => undefined);
+        }
+        expect(await sha256Of(device)).toBe(before);
+      },
+      { prepareImage: async (image) => writeFileSync(image, randomBytes(16 * MiB)) },
+    );
+  });
+
   test('a read-only loop device is refused (exit 3)', async () => {
     await withLoopDevice(
       16,
@@ -115,11 +147,28 @@ describeLoop('wipe a loop device', () => {
     await withLoopDevice(
       16,
       async ({ device }) => {
-        const cli = ['node', join(process.cwd(), 'bin/cleanslate.js'), 'wipe', device, '--method', 'zero', '--progress', 'none'].join(' ');
-        const wrong = await execa('script', ['-q', '-e', '-c', cli, '/dev/null'], { input: '/dev/loop-wrong\n', reject: false, env: { CLEANSLATE_HOME: state, NO_COLOR: '1' } });
+        const cli = [
+          'node',
+          join(process.cwd(), 'bin/cleanslate.js'),
+          'wipe',
+          device,
+          '--method',
+          'zero',
+          '--progress',
+          'none',
+        ].join(' ');
+        const wrong = await execa('script', ['-q', '-e', '-c', cli, '/dev/null'], {
+          input: '/dev/loop-wrong\n',
+          reject: false,
+          env: { CLEANSLATE_HOME: state, NO_COLOR: '1' },
+        });
         expect(wrong.exitCode).toBe(3);
         expect(readFileSync(device).every((b) => b === 0xee)).toBe(true);
-        const right = await execa('script', ['-q', '-e', '-c', cli, '/dev/null'], { input: `${device}\n`, reject: false, env: { CLEANSLATE_HOME: state, NO_COLOR: '1' } });
+        const right = await execa('script', ['-q', '-e', '-c', cli, '/dev/null'], {
+          input: `${device}\n`,
+          reject: false,
+          env: { CLEANSLATE_HOME: state, NO_COLOR: '1' },
+        });
         expect(right.stdout).toContain(device);
         expect(right.exitCode).toBe(0);
         expect(readFileSync(device).every((b) => b === 0)).toBe(true);
@@ -132,9 +181,16 @@ describeLoop('wipe a loop device', () => {
     await withLoopDevice(16, async ({ device }) => {
       const r = await runCli(['devices', '--json'], { stateDir: state });
       expect(r.exitCode).toBe(0);
-      const { devices } = JSON.parse(r.stdout) as { devices: { identity: { realPath: string; majorMinor: string }; verdict: { eligible: boolean; guard?: string } }[] };
+      const { devices } = JSON.parse(r.stdout) as {
+        devices: {
+          identity: { realPath: string; majorMinor: string };
+          verdict: { eligible: boolean; guard?: string };
+        }[];
+      };
       expect(devices.find((d) => d.identity.realPath === device)?.verdict).toEqual({ eligible: true });
-      const rootLine = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === '/');
+      const rootLine = readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .find((l) => l.split(' ')[4] === '/');
       const rootDev = rootLine?.split(' ')[2];
       const rootDisk = devices.find((d) => d.identity.majorMinor === rootDev);
       expect(rootDisk, `the device ${rootDev} holding / is listed`).toBeDefined();

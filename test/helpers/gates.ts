@@ -6,7 +6,9 @@ export const isRoot = process.getuid?.() === 0;
 export const loopReady = process.env.CLEANSLATE_TEST_LOOP === '1' && isRoot;
 
 if (!loopReady && (process.env.CLEANSLATE_TEST_DISALLOW_SKIP ?? '').split(',').includes('loop')) {
-  throw new Error('loop-device tests are required here (CLEANSLATE_TEST_DISALLOW_SKIP=loop) but not root or CLEANSLATE_TEST_LOOP!=1');
+  throw new Error(
+    'loop-device tests are required here (CLEANSLATE_TEST_DISALLOW_SKIP=loop) but not root or CLEANSLATE_TEST_LOOP!=1',
+  );
 }
 
 export const describeLoop = describe.runIf(loopReady);

@@ -32,7 +32,11 @@ export async function withLoopDevice<T>(
   fn: (loop: LoopDevice) => Promise<T>,
   options: LoopOptions = {},
 ): Promise<T> {
-  const dir = tmp.dirSync({ unsafeCleanup: true, prefix: 'cleanslate-test-', ...(options.tmpdir ? { tmpdir: options.tmpdir } : {}) });
+  const dir = tmp.dirSync({
+    unsafeCleanup: true,
+    prefix: 'cleanslate-test-',
+    ...(options.tmpdir ? { tmpdir: options.tmpdir } : {}),
+  });
   const image = join(dir.name, 'disk.img');
   const fd = openSync(image, 'w');
   try {
@@ -43,7 +47,13 @@ export async function withLoopDevice<T>(
   let device: string | undefined;
   try {
     if (options.prepareImage) await options.prepareImage(image);
-    const args = ['--show', '--find', ...(options.readOnly ? ['--read-only'] : []), ...(options.partscan ? ['--partscan'] : []), image];
+    const args = [
+      '--show',
+      '--find',
+      ...(options.readOnly ? ['--read-only'] : []),
+      ...(options.partscan ? ['--partscan'] : []),
+      image,
+    ];
     device = (await execa('losetup', args)).stdout.trim();
     if (options.partscan) await execa('udevadm', ['settle'], { reject: false });
     return await fn({ device, image, dir: dir.name });

@@ -26,5 +26,7 @@ export async function runCli(args: string[], options: Options & { stateDir?: str
 
 // SHA-256 of a file or device's first `length` bytes (whole file when omitted).
 export async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }

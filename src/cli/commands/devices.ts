@@ -9,7 +9,10 @@ export function registerDevices(program: Command): void {
     .command('devices')
     .description('list block devices, their identity, and whether cleanslate would wipe them')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExamples:\n  cleanslate devices\n  cleanslate devices --json | jq \'.devices[] | select(.verdict.eligible)\'\n')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  cleanslate devices\n  cleanslate devices --json | jq '.devices[] | select(.verdict.eligible)'\n",
+    )
     .action(async (options: { json?: boolean }) => {
       const devices = await listDevices();
       if (options.json) return printJson({ devices });
@@ -26,7 +29,9 @@ export function registerDevices(program: Command): void {
       const header = ['DEVICE', 'TYPE', 'SIZE', 'MODEL', 'SERIAL', 'TRAN', 'MOUNTPOINTS', 'VERDICT'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
       for (const row of [header, ...rows]) {
-        process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}\n`);
+        process.stdout.write(
+          `${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}\n`,
+        );
       }
     });
 }

@@ -4,7 +4,15 @@ import { describePassSpecs, WIPE_METHODS } from '../../methods/index.js';
 import { printJson } from '../output/json.js';
 
 // The table as JSON-friendly rows, read by `methods --json` and the README generator.
-export function methodRows(): { id: string; label: string; methodType: string; passes: number; sequence: string; verify: string; source: string }[] {
+export function methodRows(): {
+  id: string;
+  label: string;
+  methodType: string;
+  passes: number;
+  sequence: string;
+  verify: string;
+  source: string;
+}[] {
   return WIPE_METHODS.map((m) => ({
     id: m.id,
     label: m.label,
@@ -27,7 +35,9 @@ export function registerMethods(program: Command): void {
       if (options.json) return printJson({ methods: rows });
       const width = Math.max(...rows.map((r) => r.id.length));
       for (const r of rows) {
-        process.stdout.write(`${r.id.padEnd(width)}  ${String(r.passes).padStart(2)} pass${r.passes === 1 ? ' ' : 'es'}  ${r.label}\n`);
+        process.stdout.write(
+          `${r.id.padEnd(width)}  ${String(r.passes).padStart(2)} pass${r.passes === 1 ? ' ' : 'es'}  ${r.label}\n`,
+        );
         process.stdout.write(`${' '.repeat(width)}  ${r.sequence}\n`);
       }
     });

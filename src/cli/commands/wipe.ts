@@ -42,11 +42,20 @@ export function registerWipe(program: Command, context: CommandContext): void {
     .description('overwrite block devices or image files with a wipe method and verify them')
     .argument('<targets...>', 'block devices (/dev/sdX, /dev/loopN, /dev/disk/by-id/...) or image files')
     .addOption(new Option('--method <id>', 'wipe method').default('nist-clear'))
-    .addOption(new Option('--verify <mode>', "read back after the last pass, after every pass, or not (default: the method's)").choices(['last', 'all', 'none']))
+    .addOption(
+      new Option(
+        '--verify <mode>',
+        "read back after the last pass, after every pass, or not (default: the method's)",
+      ).choices(['last', 'all', 'none']),
+    )
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(new Option('-n, --dry-run', 'run the guards and print the plan, write nothing').conflicts('keepSeed'))
     .option('--json', 'print one JSON document on stdout')
-    .addOption(new Option('--progress <mode>', 'progress display on stderr').choices(['auto', 'tty', 'ndjson', 'none']).default('auto'))
+    .addOption(
+      new Option('--progress <mode>', 'progress display on stderr')
+        .choices(['auto', 'tty', 'ndjson', 'none'])
+        .default('auto'),
+    )
     .option('--operator <name>', 'who runs the wipe (recorded in the report)')
     .option('--tenant <id>', 'tenant the volume came back from')
     .option('--volume-id <id>', "the cloud's volume id")
@@ -84,7 +93,12 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
       if (report.result === 'FAIL') context.printError(mismatchError(report));
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      display.listener({ type: 'failed', target, code: err instanceof CleanslateError ? err.code : 'ERR_INTERNAL', message: err.message });
+      display.listener({
+        type: 'failed',
+        target,
+        code: err instanceof CleanslateError ? err.code : 'ERR_INTERNAL',
+        message: err.message,
+      });
       display.stop(undefined, false);
       outcomes.push({ target, error: err });
       context.printError(err);
@@ -93,7 +107,9 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
   const codes = outcomes.map((o) => ('report' in o ? exitForReport(o.report) : exitCodeForError(o.error)));
   const worst = codes.reduce<ExitCode>((a, b) => (b > a ? b : a), 0);
   if (options.json) {
-    const documents = outcomes.map((o) => ('report' in o ? o.report : { target: { path: o.target }, error: errorJson(o.error) }));
+    const documents = outcomes.map((o) =>
+      'report' in o ? o.report : { target: { path: o.target }, error: errorJson(o.error) },
+    );
     printJson(targets.length === 1 ? documents[0] : { reports: documents, exitCode: worst });
   }
   return worst;
@@ -102,11 +118,15 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
 // The stderr line for a run whose read-back did not match: how many blocks, and the first offset.
 function mismatchError(report: WipeReport): CleanslateError {
   const v = report.verification;
-  return new CleanslateError('ERR_VERIFY_MISMATCH', `${v.mismatches} block(s) of 4 KiB did not read back as written; first mismatch`, {
-    target: report.target.path,
-    step: 'verify',
-    offset: v.firstMismatchOffset ?? undefined,
-  });
+  return new CleanslateError(
+    'ERR_VERIFY_MISMATCH',
+    `${v.mismatches} block(s) of 4 KiB did not read back as written; first mismatch`,
+    {
+      target: report.target.path,
+      step: 'verify',
+      offset: v.firstMismatchOffset ?? undefined,
+    },
+  );
 }
 
 function exitForReport(report: WipeReport): ExitCode {
@@ -114,14 +134,18 @@ function exitForReport(report: WipeReport): ExitCode {
 }
 
 function errorJson(error: Error): Record<string, unknown> {
-  return error instanceof CleanslateError ? error.toJSON() : { code: 'ERR_INTERNAL', exitCode: 4, message: error.message };
+  return error instanceof CleanslateError
+    ? error.toJSON()
+    : { code: 'ERR_INTERNAL', exitCode: 4, message: error.message };
 }
 
 function printHumanReport(report: WipeReport): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const id = report.identity;
   out(`${report.target.path}: ${report.result}  ${report.method.id} (${report.method.label})`);
-  out(`  device   ${id.realPath}  ${formatBytes(report.target.sizeBytes)}  ${[id.model, id.serial].filter(Boolean).join(' ') || id.kind}`);
+  out(
+    `  device   ${id.realPath}  ${formatBytes(report.target.sizeBytes)}  ${[id.model, id.serial].filter(Boolean).join(' ') || id.kind}`,
+  );
   if (report.dryRun) {
     out('  dry run: nothing was written; the plan would be:');
     for (const p of report.plan) out(`    pass ${p.index}/${report.plan.length}  ${p.pattern}`);
@@ -129,12 +153,16 @@ function printHumanReport(report: WipeReport): void {
     return;
   }
   for (const p of report.passes) {
-    out(`  pass ${p.index}/${report.plan.length}  ${p.pattern.padEnd(18)} ${formatBytes(p.bytes)} in ${formatDuration(p.durationMs)} (${formatRate(p.bytesPerSecond)})`);
+    out(
+      `  pass ${p.index}/${report.plan.length}  ${p.pattern.padEnd(18)} ${formatBytes(p.bytes)} in ${formatDuration(p.durationMs)} (${formatRate(p.bytesPerSecond)})`,
+    );
   }
   const v = report.verification;
   if (v.mode === 'none') out('  verify   none requested');
   for (const r of v.passes) {
-    out(`  verify   pass ${r.pass}: ${formatBytes(r.bytesRead)} read, ${r.mismatches} mismatching 4 KiB block(s) (${formatRate(r.bytesPerSecond)})`);
+    out(
+      `  verify   pass ${r.pass}: ${formatBytes(r.bytesRead)} read, ${r.mismatches} mismatching 4 KiB block(s) (${formatRate(r.bytesPerSecond)})`,
+    );
   }
   if (v.firstMismatchOffset !== null) out(`  first mismatch at byte offset ${formatOffset(v.firstMismatchOffset)}`);
   out(`  seed     sha256:${report.seedCommitment}${report.seedFile ? ` (kept in ${report.seedFile})` : ''}`);

@@ -12,7 +12,10 @@ export interface ProgressDisplay {
 }
 
 // Chooses the display for a mode: auto = spinner on a TTY stderr, else nothing.
-export function createProgressDisplay(mode: ProgressMode, stream: NodeJS.WriteStream = process.stderr): ProgressDisplay {
+export function createProgressDisplay(
+  mode: ProgressMode,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressDisplay {
   const useSpinner = mode === 'tty' || (mode === 'auto' && stream.isTTY === true);
   if (mode === 'ndjson') return ndjsonDisplay(stream);
   if (useSpinner) return spinnerDisplay(stream);

@@ -27,12 +27,28 @@ describe('format', () => {
 
 describe('progress lines', () => {
   test('a pass shows pass k/n, percent, rate and ETA', () => {
-    const line = describeEvent({ type: 'pass.progress', target: '/dev/loop0', pass: 2, passes: 3, bytes: 250e6, totalBytes: 1000e6, bytesPerSecond: 250e6 });
+    const line = describeEvent({
+      type: 'pass.progress',
+      target: '/dev/loop0',
+      pass: 2,
+      passes: 3,
+      bytes: 250e6,
+      totalBytes: 1000e6,
+      bytesPerSecond: 250e6,
+    });
     expect(line).toBe('/dev/loop0: pass 2/3 25% 250.0 MB/s ETA 3.0s');
   });
 
   test('verify completion names the mismatches', () => {
-    const line = describeEvent({ type: 'verify.completed', target: 'x', pass: 3, bytes: 1, mismatches: 2, durationMs: 1, bytesPerSecond: 1e9 });
+    const line = describeEvent({
+      type: 'verify.completed',
+      target: 'x',
+      pass: 3,
+      bytes: 1,
+      mismatches: 2,
+      durationMs: 1,
+      bytesPerSecond: 1e9,
+    });
     expect(line).toContain('2 mismatching block(s)');
   });
 });

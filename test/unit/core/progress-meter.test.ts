@@ -5,7 +5,11 @@ import type { ProgressEvent } from '../../../src/types.js';
 test('emits at most one event per interval, always the last one, with a rate', () => {
   let t = 0;
   const events: ProgressEvent[] = [];
-  const meter = createProgressMeter((e) => events.push(e), { type: 'pass.progress', target: 't', pass: 1, passes: 1, totalBytes: 1000 }, { intervalMs: 100, now: () => t });
+  const meter = createProgressMeter(
+    (e) => events.push(e),
+    { type: 'pass.progress', target: 't', pass: 1, passes: 1, totalBytes: 1000 },
+    { intervalMs: 100, now: () => t },
+  );
   for (let i = 1; i <= 10; i++) {
     t = i * 30;
     meter(i * 100);

@@ -26,7 +26,11 @@ describe('errors', () => {
   });
 
   test('describe names the target, the step and the offset', () => {
-    const err = new CleanslateError('ERR_IO', 'Input/output error', { target: '/dev/loop3', step: 'pass 2/3', offset: 8192 });
+    const err = new CleanslateError('ERR_IO', 'Input/output error', {
+      target: '/dev/loop3',
+      step: 'pass 2/3',
+      offset: 8192,
+    });
     expect(err.describe()).toBe('/dev/loop3: pass 2/3: offset 8192 (0x2000): Input/output error');
   });
 });

@@ -20,7 +20,18 @@ describe('planWipe', () => {
 
   test('the exact pass counts of DESIGN §4', () => {
     const counts = Object.fromEntries(WIPE_METHODS.map((m) => [m.id, m.passes.length]));
-    expect(counts).toEqual({ zero: 1, one: 1, random: 1, 'nist-clear': 1, 'dod-3': 3, 'dod-7': 7, 'hmg-is5-enhanced': 3, vsitr: 7, schneier: 7, gutmann: 35 });
+    expect(counts).toEqual({
+      zero: 1,
+      one: 1,
+      random: 1,
+      'nist-clear': 1,
+      'dod-3': 3,
+      'dod-7': 7,
+      'hmg-is5-enhanced': 3,
+      vsitr: 7,
+      schneier: 7,
+      gutmann: 35,
+    });
   });
 
   test('dod-3 is r, ~r, R', () => {
@@ -44,7 +55,8 @@ describe('planWipe', () => {
   });
 
   test('fixed methods use their exact bytes', () => {
-    const bytes = (id: string) => planWipe(method(id), seedA).passes.map((p) => (p.pattern.kind === 'bytes' ? p.pattern.bytes : 'R'));
+    const bytes = (id: string) =>
+      planWipe(method(id), seedA).passes.map((p) => (p.pattern.kind === 'bytes' ? p.pattern.bytes : 'R'));
     expect(bytes('zero')).toEqual([[0x00]]);
     expect(bytes('one')).toEqual([[0xff]]);
     expect(bytes('nist-clear')).toEqual([[0x00]]);
@@ -54,8 +66,9 @@ describe('planWipe', () => {
   });
 
   test('every R pass of a run has its own key', () => {
-    const keys = planWipe(method('schneier'), seedA)
-      .passes.flatMap((p) => (p.pattern.kind === 'aes-ctr' ? [p.pattern.keyHex] : []));
+    const keys = planWipe(method('schneier'), seedA).passes.flatMap((p) =>
+      p.pattern.kind === 'aes-ctr' ? [p.pattern.keyHex] : [],
+    );
     expect(keys).toHaveLength(5);
     expect(new Set(keys).size).toBe(5);
     expect(keys.every((k) => /^[0-9a-f]{64}$/.test(k))).toBe(true);
@@ -66,8 +79,13 @@ describe('planWipe', () => {
     const kinds = plan.passes.map((p) => p.pattern.kind);
     expect(kinds.slice(0, 4)).toEqual(Array(4).fill('aes-ctr'));
     expect(kinds.slice(31)).toEqual(Array(4).fill('aes-ctr'));
-    const middle = (seed: Uint8Array) => planWipe(method('gutmann'), seed).passes.slice(4, 31).map((p) => p.describe);
-    const canonical = method('gutmann').passes.slice(4, 31).map((p) => (p.fill === 'bytes' ? p.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ') : '?'));
+    const middle = (seed: Uint8Array) =>
+      planWipe(method('gutmann'), seed)
+        .passes.slice(4, 31)
+        .map((p) => p.describe);
+    const canonical = method('gutmann')
+      .passes.slice(4, 31)
+      .map((p) => (p.fill === 'bytes' ? p.bytes.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ') : '?'));
     expect([...middle(seedA)].sort()).toEqual([...canonical].sort());
     expect(middle(seedA)).toEqual(middle(seedA));
     expect(middle(seedA)).not.toEqual(middle(seedB));
