@@ -39,7 +39,7 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 cd "$ROOT"
 # shellcheck source=scripts/lib/install.sh
 source scripts/lib/install.sh
-install_system_packages nwipe time
+install_system_packages nwipe time testdisk binwalk
 install_node_packages
 npm run --silent build
 export CLEANSLATE_HOME=$(mktemp -d /tmp/cleanslate-bench-state.XXXXXX)

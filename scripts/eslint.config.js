@@ -65,7 +65,7 @@ export default tseslint.config(
         ].map((name) => [name, 'readonly']),
       ),
     },
-    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
   boundary(['src/**/*.ts'], ['execa']),
   ...Object.entries(BOUNDARIES).map(([folder, forbidden]) =>

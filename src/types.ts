@@ -145,6 +145,27 @@ export type ProgressEvent =
       durationMs: number;
       bytesPerSecond: number;
     }
+  | { type: 'scan.started'; target: string; mode: 'full' | 'sample'; expect: string; totalBytes: number }
+  | { type: 'scan.progress'; target: string; bytes: number; totalBytes: number; bytesPerSecond: number }
+  | {
+      type: 'scan.finding';
+      target: string;
+      offset: number;
+      length: number;
+      category: string;
+      kind: string;
+      confidence: string;
+      detail: string;
+    }
+  | {
+      type: 'scan.completed';
+      target: string;
+      bytes: number;
+      findings: number;
+      residueBlocks: number;
+      durationMs: number;
+      bytesPerSecond: number;
+    }
   | { type: 'completed'; target: string; result: 'PASS' | 'FAIL' }
   | { type: 'failed'; target: string; code: string; message: string };
 

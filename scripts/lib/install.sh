@@ -1,8 +1,14 @@
 # Shared install steps for scripts/test.sh, scripts/demo.sh and scripts/bench.sh.
 # System tools cleanslate and its tests call: util-linux (losetup, lsblk, blockdev), e2fsprogs
-# (mkfs.ext4 -d), fdisk (sfdisk), dmsetup, and, for the benchmark, nwipe.
+# (mkfs.ext4 -d), fdisk (sfdisk), dmsetup; the scanner's fixtures are made by the real tools of
+# each format (mkfs.*, cryptsetup, make-bcache, ImageMagick, archivers, sqlite3, openssl, ssh-keygen).
+# The benchmark adds nwipe, time, testdisk (PhotoRec) and binwalk.
 
-SYSTEM_PACKAGES=(util-linux fdisk e2fsprogs dmsetup coreutils diffutils jq)
+SYSTEM_PACKAGES=(
+  util-linux fdisk e2fsprogs dmsetup coreutils diffutils jq openssl
+  xfsprogs btrfs-progs dosfstools mtools exfatprogs ntfs-3g genisoimage f2fs-tools gdisk cryptsetup-bin
+  bcache-tools imagemagick zip gzip bzip2 xz-utils zstd p7zip-full tar sqlite3 openssh-client
+)
 
 # Installs missing Debian packages (as root); without root it only says what is missing.
 install_system_packages() {

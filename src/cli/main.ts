@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { CleanslateError, EXIT_CODES, exitCodeForError, type ExitCode } from '../errors/index.js';
 import { registerDevices } from './commands/devices.js';
 import { registerMethods } from './commands/methods.js';
+import { registerScan } from './commands/scan.js';
 import { registerWipe } from './commands/wipe.js';
 import type { CommandContext } from './context.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(context: CommandContext): Command {
   registerDevices(program);
   registerMethods(program);
   registerWipe(program, context);
+  registerScan(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

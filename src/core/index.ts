@@ -5,3 +5,6 @@
 export { runWipe, type WipeReport, type WipeRequest, type Confirmation, type WipeVerification } from './run-wipe.js';
 export { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
 export { listDevices } from './list-devices.js';
+export { runScan, type ScanReport, type ScanRequest } from './run-scan.js';
+export { parseExpectation } from './expectation.js';
+export { FINDING_KINDS, type Finding } from '../scan/index.js';

@@ -7,7 +7,7 @@ export interface MeterOptions {
   now?: () => number;
 }
 
-type ProgressKind = 'pass.progress' | 'verify.progress';
+type ProgressKind = 'pass.progress' | 'verify.progress' | 'scan.progress';
 
 // Creates an onProgress(bytesDone) callback that emits at most one event per interval.
 export function createProgressMeter(
@@ -26,25 +26,13 @@ export function createProgressMeter(
     last = t;
     const elapsed = Math.max(t - started, 1);
     const bytesPerSecond = Math.round((bytesDone * 1000) / elapsed);
+    const common = { target: base.target, bytes: bytesDone, totalBytes: base.totalBytes, bytesPerSecond };
     const event: ProgressEvent =
       base.type === 'pass.progress'
-        ? {
-            type: 'pass.progress',
-            target: base.target,
-            pass: base.pass,
-            passes: base.passes,
-            bytes: bytesDone,
-            totalBytes: base.totalBytes,
-            bytesPerSecond,
-          }
-        : {
-            type: 'verify.progress',
-            target: base.target,
-            pass: base.pass,
-            bytes: bytesDone,
-            totalBytes: base.totalBytes,
-            bytesPerSecond,
-          };
+        ? { type: 'pass.progress', pass: base.pass, passes: base.passes, ...common }
+        : base.type === 'verify.progress'
+          ? { type: 'verify.progress', pass: base.pass, ...common }
+          : { type: 'scan.progress', ...common };
     listener(event);
   };
 }

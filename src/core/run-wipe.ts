@@ -2,6 +2,7 @@
 // Orchestration only; every effect comes through `deps`, so tests can swap any step.
 import { CleanslateError } from '../errors/index.js';
 import { findMethod, planWipe, SEED_BYTES, WIPE_METHODS } from '../methods/index.js';
+import type { ScanResult } from '../scan/index.js';
 import type {
   DeviceIdentity,
   PassResult,
@@ -11,7 +12,9 @@ import type {
   VerifyResult,
   WipePlan,
 } from '../types.js';
+import { expectationOfPass } from './expectation.js';
 import { createProgressMeter, rateOf } from './progress-meter.js';
+import { assertOpenedAsChecked, scanOpenTarget } from './run-scan.js';
 import { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
 
 export interface Confirmation {
@@ -28,6 +31,8 @@ export interface WipeRequest {
   methodId: string;
   /** @default the method's own default (last) */
   verify?: 'last' | 'all' | 'none';
+  /** Residual-signature scan after the last pass. @default 'full' */
+  scan?: 'full' | 'sample' | 'none';
   dryRun?: boolean;
   confirmation: Confirmation;
   /** Keep the seed file in the state directory after a successful run. @default false */
@@ -60,6 +65,8 @@ export interface WipeReport {
   plan: { index: number; pattern: string }[];
   passes: PassResult[];
   verification: WipeVerification;
+  /** The residual scan after the last pass, expecting what it wrote; null when not requested. */
+  scan: (Omit<ScanResult, 'firstResidueOffset'> & { expect: string }) | null;
   bytesWritten: number;
   startedAt: string;
   endedAt: string;
@@ -91,7 +98,7 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
 
   const target = await deps.openTarget(identity.realPath, { access: 'write' });
   try {
-    assertSameTarget(identity, target, request.target);
+    assertOpenedAsChecked(identity, target, request.target);
     const seed = deps.randomBytes(SEED_BYTES);
     const plan = planWipe(method, seed, request.verify);
     const base = {
@@ -112,6 +119,7 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
         seedFile: null,
         passes: [],
         verification: { mode: plan.verify, passes: [], bytesRead: 0, mismatches: 0, firstMismatchOffset: null },
+        scan: null,
         bytesWritten: 0,
         startedAt: started.toISOString(),
         endedAt: ended.toISOString(),
@@ -120,9 +128,9 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
         result: 'DRY-RUN',
       };
     }
-    const seedFile = await deps.saveSeed(seed);
-    const { passes, verification } = await overwriteAndVerify(target, plan, request, deps);
-    const result = verification.mismatches === 0 ? 'PASS' : 'FAIL';
+    const seedFile = await deps.saveSeed(method.id, seed);
+    const { passes, verification, scan } = await overwriteAndVerify(target, plan, request, deps);
+    const result = verification.mismatches === 0 && (scan === null || scan.clean) ? 'PASS' : 'FAIL';
     if (result === 'PASS' && !request.keepSeed) await deps.discardSeed(seedFile);
     const ended = deps.now();
     const bytesWritten = passes.reduce((sum, p) => sum + p.bytes, 0);
@@ -134,6 +142,7 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
       seedFile: result === 'PASS' && !request.keepSeed ? null : seedFile,
       passes,
       verification,
+      scan,
       bytesWritten,
       startedAt: started.toISOString(),
       endedAt: ended.toISOString(),
@@ -146,28 +155,19 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
   }
 }
 
-// The fd we hold must be the device the guards checked: same device number / inode and size.
-function assertSameTarget(identity: DeviceIdentity, target: Target & { statKey: string }, path: string): void {
-  if (target.statKey !== identity.statKey || target.sizeBytes !== identity.sizeBytes) {
-    throw new CleanslateError(
-      'ERR_TARGET_CHANGED',
-      `the opened target is not the one that was checked (${identity.statKey}, ${identity.sizeBytes} bytes → ` +
-        `${target.statKey}, ${target.sizeBytes} bytes); it changed between resolution and open, nothing written`,
-      { target: path, step: 'open' },
-    );
-  }
-}
-
-// Runs every pass of the plan, verifying after each pass (all) or after the last (last).
+// Runs every pass of the plan, verifying after each pass (all) or after the last (last), then the
+// residual scan. A full scan after the last pass is also its verification: one read, not two.
 async function overwriteAndVerify(
   target: Target,
   plan: WipePlan,
   request: WipeRequest,
   deps: WipeDeps,
-): Promise<{ passes: PassResult[]; verification: WipeVerification }> {
+): Promise<{ passes: PassResult[]; verification: WipeVerification; scan: WipeReport['scan'] }> {
   const total = plan.passes.length;
   const passes: PassResult[] = [];
   const verified: VerifyResult[] = [];
+  const scanMode = request.scan ?? 'full';
+  let scan: WipeReport['scan'] = null;
   const emit = request.onProgress;
   emit?.({
     type: 'started',
@@ -179,10 +179,24 @@ async function overwriteAndVerify(
   for (const pass of plan.passes) {
     passes.push(await overwritePass(target, pass, total, request, deps));
     const isLast = pass.index === total;
-    if (plan.verify === 'all' || (plan.verify === 'last' && isLast)) {
+    const wantsVerify = plan.verify === 'all' || (plan.verify === 'last' && isLast);
+    if (isLast && scanMode === 'full') {
+      const result = await scanOpenTarget(target, expectationOfPass(pass), pass.describe, { ...request, mode: 'full' });
+      scan = withoutFirstResidue(result, pass.describe);
+      if (wantsVerify) verified.push(verificationFromScan(pass.index, result));
+      break;
+    }
+    if (wantsVerify) {
       const result = await verifyOnePass(target, pass, request, deps);
       verified.push(result);
       if (result.mismatches > 0) break;
+    }
+    if (isLast && scanMode === 'sample') {
+      const result = await scanOpenTarget(target, expectationOfPass(pass), pass.describe, {
+        ...request,
+        mode: 'sample',
+      });
+      scan = withoutFirstResidue(result, pass.describe);
     }
   }
   const firstBad = verified.find((v) => v.mismatches > 0);
@@ -195,7 +209,25 @@ async function overwriteAndVerify(
       mismatches: verified.reduce((sum, v) => sum + v.mismatches, 0),
       firstMismatchOffset: firstBad?.firstMismatchOffset ?? null,
     },
+    scan,
   };
+}
+
+// A full scan against the last pass's content reads and compares every block: that is its verification.
+function verificationFromScan(pass: number, scan: ScanResult): VerifyResult {
+  return {
+    pass,
+    bytesRead: scan.coverage.bytesScanned,
+    mismatches: scan.residueBlocks,
+    firstMismatchOffset: scan.firstResidueOffset,
+    durationMs: scan.durationMs,
+    bytesPerSecond: rateOf(scan.coverage.bytesScanned, scan.durationMs),
+  };
+}
+
+function withoutFirstResidue(result: ScanResult, expect: string): NonNullable<WipeReport['scan']> {
+  const { firstResidueOffset: _first, ...rest } = result;
+  return { ...rest, expect };
 }
 
 async function overwritePass(

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readIdentity, readSystemState, resolveTarget } from '../devices/index.js';
 import { assertGuards } from '../guards/index.js';
 import { openTarget, verifyPass, writePass } from '../io/index.js';
+import { encodeSeedFile } from './expectation.js';
 import { ensureStateSubdir, removeRunFile, resolveStateDir, writeSecretFile } from '../state/index.js';
 
 export interface WipeDeps {
@@ -16,8 +17,8 @@ export interface WipeDeps {
   openTarget: typeof openTarget;
   writePass: typeof writePass;
   verifyPass: typeof verifyPass;
-  /** Stores the run seed (0600) until the run is done; resolves its path. */
-  saveSeed: (seed: Uint8Array) => Promise<string>;
+  /** Stores the run seed and its method (0600) until the run is done; resolves its path. */
+  saveSeed: (methodId: string, seed: Uint8Array) => Promise<string>;
   discardSeed: (path: string) => Promise<void>;
 }
 
@@ -33,9 +34,9 @@ export function defaultWipeDeps(stateDir: string = resolveStateDir()): WipeDeps 
     openTarget,
     writePass,
     verifyPass,
-    saveSeed: async (seed) => {
+    saveSeed: async (methodId, seed) => {
       const runs = await ensureStateSubdir(stateDir, 'runs');
-      return writeSecretFile(join(runs, `${randomUUID()}.seed`), seed);
+      return writeSecretFile(join(runs, `${randomUUID()}.seed`), encodeSeedFile(methodId, seed));
     },
     discardSeed: removeRunFile,
   };

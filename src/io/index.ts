@@ -13,5 +13,11 @@ export { dryRunTarget, type DryRunTarget } from './dry-run-target.js';
 export { formatMajorMinor, openTarget, type OpenTargetOptions } from './open-target.js';
 export { DEFAULT_CHUNK_SIZE, DEFAULT_IN_FLIGHT, DEFAULT_STREAM_IN_FLIGHT, type PassOptions } from './pass-shape.js';
 export { counterBlockAt, createPatternSource, fillPattern, type PatternSource } from './pattern-source.js';
-export { verifyPass, type VerifyPassOptions, type VerifyPassResult } from './verify-pass.js';
+export {
+  verifyPass,
+  type Extent,
+  type ResidueListener,
+  type VerifyPassOptions,
+  type VerifyPassResult,
+} from './verify-pass.js';
 export { writePass, type WritePassOptions, type WritePassResult } from './write-pass.js';

@@ -13,9 +13,34 @@ import { createPatternSource } from './pattern-source.js';
 // 48 KiB: a multiple of every fixed-pattern period (1, 2, 3) that stays in L1/L2 while compared.
 const TILE_SIZE = 3 * 16384;
 
+/** A byte range to read; extents are read instead of the whole target (sampling). */
+export interface Extent {
+  offset: number;
+  length: number;
+}
+
+/**
+ * Called for every chunk that holds at least one mismatching block (with no expected content:
+ * every chunk), before its buffer is reused. `window` holds the chunk's ORIGINAL bytes at
+ * [0, length) and up to `lookahead` bytes that follow it on the target; `residue[i]` is 1 when
+ * block i of the chunk did not match. The callback MUST NOT keep `window` after it settles.
+ */
+export type ResidueListener = (
+  window: Uint8Array,
+  offset: number,
+  length: number,
+  residue: Uint8Array,
+) => void | Promise<void>;
+
 export interface VerifyPassOptions extends PassOptions {
   /** Unit of mismatch counting; divides chunkSize. @default 4096 */
   blockSize?: number;
+  /** Read only these ranges (sorted, each at most chunkSize, offsets and lengths multiples of 4096 but at the end). @default the whole target */
+  extents?: readonly Extent[];
+  /** Hands residue chunks to a scanner. */
+  onResidue?: ResidueListener;
+  /** Bytes after a residue chunk to read into its window (a multiple of 4096). @default 0 */
+  lookahead?: number;
 }
 
 export interface VerifyPassResult {
@@ -27,18 +52,21 @@ export interface VerifyPassResult {
   durationMs: number;
 }
 
-// Verifies that target holds pattern everywhere; never writes. Rejects with ERR_IO or ERR_INTERRUPTED.
+// Verifies that target holds pattern everywhere (or in `extents`); never writes. With a null
+// pattern nothing is expected: every chunk goes to onResidue. Rejects with ERR_IO or ERR_INTERRUPTED.
 export async function verifyPass(
   target: Target,
-  pattern: PlannedPattern,
+  pattern: PlannedPattern | null,
   options: VerifyPassOptions = {},
 ): Promise<VerifyPassResult> {
   const step = options.step ?? 'verify';
   const { signal, onProgress } = options;
   const size = target.sizeBytes;
   const blockSize = options.blockSize ?? 4096;
-  const source = createPatternSource(pattern);
-  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path, source.period === 0);
+  const source = pattern ? createPatternSource(pattern) : null;
+  const { chunkSize, inFlight, lanes } = resolvePassShape(options, size, target.path, source?.period === 0);
+  const lookahead = options.onResidue ? (options.lookahead ?? 0) : 0;
+  const nextExtent = extentIterator(options.extents, size, chunkSize);
   if (!Number.isSafeInteger(blockSize) || blockSize < 1 || chunkSize % blockSize !== 0) {
     throw new CleanslateError('ERR_INTERNAL', `block size ${blockSize} must divide the chunk size ${chunkSize}`, {
       target: target.path,
@@ -56,22 +84,28 @@ export async function verifyPass(
   //   threadpool with the native addon (the JS thread only dispatches reads), else on the JS thread;
   // - node:crypto stream: regenerate into an expected buffer per lane while the read is in flight.
   // Only a chunk that differs is then checked block by block on the JS thread (after XOR: against zeros).
-  const cancel = source.xorIsZeroAsync;
+  const cancel = source?.xorIsZeroAsync;
   const compareTile = loadNativeAddon()?.matchesTileAsync;
-  const regenerate = source.period === 0 && !cancel;
-  const lease = leaseAlignedBuffers(regenerate ? 2 * lanes : lanes, chunkSize);
+  const regenerate = source?.period === 0 && !cancel;
+  // With a scanner listening, each read buffer has room for the lookahead after the chunk.
+  const laneSize = chunkSize + lookahead;
+  const lease = leaseAlignedBuffers(regenerate ? 2 * lanes : lanes, laneSize);
   const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const readBuffers = lease.buffers.slice(0, lanes).map(asBuffer);
   const expectedBuffers = lease.buffers.slice(lanes).map(asBuffer);
-  const tiles = cancel
-    ? [Buffer.alloc(TILE_SIZE)]
-    : regenerate
+  const tiles =
+    source === null
       ? []
-      : Array.from({ length: source.period }, (_, phase) => {
-          const tile = Buffer.allocUnsafe(TILE_SIZE);
-          source.fill(tile, phase);
-          return tile;
-        });
+      : cancel
+        ? [Buffer.alloc(TILE_SIZE)]
+        : regenerate
+          ? []
+          : Array.from({ length: source.period }, (_, phase) => {
+              const tile = Buffer.allocUnsafe(TILE_SIZE);
+              source.fill(tile, phase);
+              return tile;
+            });
+  const residue = readBuffers.map(() => new Uint8Array(Math.ceil(chunkSize / blockSize)));
 
   let next = 0;
   let bytesRead = 0;
@@ -93,14 +127,17 @@ export async function verifyPass(
 
   const runLane = async (lane: number): Promise<void> => {
     const got = readBuffers[lane]!;
-    while (failure === undefined && !signal?.aborted && next < size) {
-      const offset = next;
-      next += chunkSize;
-      const length = Math.min(chunkSize, size - offset);
-      const view = length === chunkSize ? got : got.subarray(0, length);
+    const flags = residue[lane]!;
+    for (;;) {
+      if (failure !== undefined || signal?.aborted) return;
+      const extent = nextExtent();
+      if (!extent) return;
+      const { offset, length } = extent;
+      next = offset + length;
+      const view = got.subarray(0, length);
       try {
         const reading = slots.run(() => target.read(view, offset));
-        if (regenerate) {
+        if (regenerate && source) {
           // Regenerate while the read is in flight; a rejected read is awaited (and thrown) just below.
           try {
             const expected = expectedBuffers[lane]!;
@@ -117,16 +154,30 @@ export async function verifyPass(
             offset: offset + n,
           });
         }
-        const clean = cancel
-          ? await cancel(view, offset)
-          : compareTile && !regenerate
-            ? await compareTile(view, tiles[offset % tiles.length]!)
-            : matches(got, lane, offset, 0, length);
+        const clean =
+          source === null
+            ? false
+            : cancel
+              ? await cancel(view, offset)
+              : compareTile && !regenerate
+                ? await compareTile(view, tiles[offset % tiles.length]!)
+                : matches(got, lane, offset, 0, length);
         if (!clean) {
-          for (let at = 0; at < length; at += blockSize) {
-            if (matches(got, lane, offset, at, Math.min(at + blockSize, length))) continue;
+          const blocks = Math.ceil(length / blockSize);
+          for (let i = 0, at = 0; i < blocks; i++, at += blockSize) {
+            const bad = source === null ? true : !matches(got, lane, offset, at, Math.min(at + blockSize, length));
+            flags[i] = bad ? 1 : 0;
+            if (!bad || source === null) continue;
             mismatches += 1;
             if (firstMismatchOffset === null || offset + at < firstMismatchOffset) firstMismatchOffset = offset + at;
+          }
+          if (options.onResidue) {
+            // XOR-cancelled bytes are XORed again to give the scanner what the target holds.
+            if (cancel) await cancel(view, offset);
+            const extra = Math.min(lookahead, size - (offset + length));
+            const more =
+              extra > 0 ? await slots.run(() => target.read(got.subarray(length, length + extra), offset + length)) : 0;
+            await options.onResidue(got.subarray(0, length + more), offset, length, flags.subarray(0, blocks));
           }
         }
         bytesRead += n;
@@ -145,4 +196,26 @@ export async function verifyPass(
   if (failure) throw failure;
   if (signal?.aborted) throw interruptedError(target.path, step, Math.min(next, size), signal.reason);
   return { bytesRead, mismatches, firstMismatchOffset, durationMs: Math.round(performance.now() - started) };
+}
+
+// Hands out the chunks to read, in order: the whole target, or the given extents.
+function extentIterator(extents: readonly Extent[] | undefined, size: number, chunkSize: number): () => Extent | null {
+  if (extents) {
+    let i = 0;
+    return () => {
+      const extent = extents[i++];
+      if (!extent) return null;
+      if (extent.length > chunkSize || extent.offset + extent.length > size || extent.length <= 0) {
+        throw new RangeError(`extent ${extent.offset}+${extent.length} is outside the target or larger than a chunk`);
+      }
+      return extent;
+    };
+  }
+  let next = 0;
+  return () => {
+    if (next >= size) return null;
+    const extent = { offset: next, length: Math.min(chunkSize, size - next) };
+    next += extent.length;
+    return extent;
+  };
 }

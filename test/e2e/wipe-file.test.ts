@@ -61,6 +61,42 @@ describe('wipe an image file', () => {
     });
   });
 
+  test('the residual scan runs after the last pass by default and doubles as its verification', async () => {
+    const r = await runCli(['wipe', image, '--method', 'dod-3', '--yes', '--json'], { stateDir: state });
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.scan).toMatchObject({
+      expect: 'aes-256-ctr',
+      coverage: { mode: 'full', bytesScanned: 8 * 1024 * 1024 + 3 * 4096 },
+      findings: [],
+      counts: {},
+      residueBlocks: 0,
+      clean: true,
+    });
+    expect(report.verification.passes).toEqual([
+      expect.objectContaining({ pass: 3, mismatches: 0, bytesRead: 8 * 1024 * 1024 + 3 * 4096 }),
+    ]);
+  });
+
+  test('--scan sample and --scan none', async () => {
+    const sample = JSON.parse(
+      (await runCli(['wipe', image, '--method', 'zero', '--scan', 'sample', '--yes', '--json'], { stateDir: state }))
+        .stdout,
+    );
+    expect(sample.scan.coverage).toMatchObject({
+      mode: 'sample',
+      samples: expect.any(Number),
+      claim: expect.stringContaining('probability'),
+    });
+    expect(sample.verification.passes).toHaveLength(1);
+    const none = JSON.parse(
+      (await runCli(['wipe', image, '--method', 'zero', '--scan', 'none', '--yes', '--json'], { stateDir: state }))
+        .stdout,
+    );
+    expect(none.scan).toBeNull();
+    expect(none.result).toBe('PASS');
+  });
+
   test('an odd size that is not a multiple of the block size is wiped to its last byte', async () => {
     writeFileSync(image, Buffer.alloc(10_000_001, 0x5a));
     const r = await runCli(['wipe', image, '--method', 'one', '--yes', '--json'], { stateDir: state });
@@ -102,7 +138,7 @@ describe('wipe an image file', () => {
     expect(types[0]).toBe('started');
     expect(types.at(-1)).toBe('completed');
     expect(types.filter((t) => t === 'pass.completed')).toHaveLength(3);
-    expect(types).toContain('verify.completed');
+    expect(types).toContain('scan.completed');
     for (const e of events) expect(e).toMatchObject({ ts: expect.any(String), target: image });
     JSON.parse(r.stdout);
   });
@@ -124,7 +160,15 @@ describe('wipe an image file', () => {
     expect(report.seedFile).toMatch(new RegExp(`^${state}/runs/.*\\.seed$`));
     const { statSync } = await import('node:fs');
     expect(statSync(report.seedFile).mode & 0o777).toBe(0o600);
-    expect(readFileSync(report.seedFile)).toHaveLength(32);
+    expect(JSON.parse(readFileSync(report.seedFile, 'utf8'))).toEqual({
+      version: 1,
+      methodId: 'random',
+      seed: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // the kept seed file tells scan what the last pass wrote
+    const scan = await runCli(['scan', image, '--expect', `random:${report.seedFile}`, '--json'], { stateDir: state });
+    expect(scan.exitCode).toBe(0);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ clean: true, residueBlocks: 0 });
   });
 
   test('a symlink to an image wipes the image', async () => {

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { CleanslateError, exitCodeForError, type ExitCode } from '../../errors/index.js';
 import { runWipe, type WipeReport, type WipeRequest } from '../../core/index.js';
 import { WIPE_METHODS } from '../../methods/index.js';
+import { printFindingsSummary } from '../output/findings.js';
 import { formatBytes, formatDuration, formatOffset, formatRate } from '../output/format.js';
 import { printJson } from '../output/json.js';
 import { createProgressDisplay, type ProgressMode } from '../output/progress.js';
@@ -12,6 +13,7 @@ import type { CommandContext } from '../context.js';
 interface WipeOptions {
   method: string;
   verify?: 'last' | 'all' | 'none';
+  scan: 'full' | 'sample' | 'none';
   yes?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -48,6 +50,11 @@ export function registerWipe(program: Command, context: CommandContext): void {
         "read back after the last pass, after every pass, or not (default: the method's)",
       ).choices(['last', 'all', 'none']),
     )
+    .addOption(
+      new Option('--scan <mode>', 'residual-signature scan after the last pass, expecting what it wrote')
+        .choices(['full', 'sample', 'none'])
+        .default('full'),
+    )
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addOption(new Option('-n, --dry-run', 'run the guards and print the plan, write nothing').conflicts('keepSeed'))
     .option('--json', 'print one JSON document on stdout')
@@ -76,6 +83,7 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
       target,
       methodId: options.method,
       ...(options.verify ? { verify: options.verify } : {}),
+      scan: options.scan,
       dryRun: options.dryRun ?? false,
       confirmation: { yes: options.yes ?? false, interactive: hasTerminal(), prompt: askOnTerminal },
       keepSeed: options.keepSeed ?? false,
@@ -90,7 +98,7 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
       display.stop();
       outcomes.push({ report });
       if (!options.json) printHumanReport(report);
-      if (report.result === 'FAIL') context.printError(mismatchError(report));
+      if (report.result === 'FAIL') context.printError(failureOf(report));
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       display.listener({
@@ -115,9 +123,21 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
   return worst;
 }
 
-// The stderr line for a run whose read-back did not match: how many blocks, and the first offset.
-function mismatchError(report: WipeReport): CleanslateError {
+// The stderr line for a run whose read-back did not match or whose scan found residue.
+function failureOf(report: WipeReport): CleanslateError {
   const v = report.verification;
+  if (v.mismatches === 0 && report.scan && !report.scan.clean) {
+    const first = report.scan.findings[0];
+    return new CleanslateError(
+      'ERR_VERIFY_MISMATCH',
+      `residual scan found ${report.scan.residueBlocks} residue block(s)${first ? `, first a ${first.kind}` : ''}`,
+      {
+        target: report.target.path,
+        step: 'scan',
+        offset: first?.offset,
+      },
+    );
+  }
   return new CleanslateError(
     'ERR_VERIFY_MISMATCH',
     `${v.mismatches} block(s) of 4 KiB did not read back as written; first mismatch`,
@@ -165,6 +185,13 @@ function printHumanReport(report: WipeReport): void {
     );
   }
   if (v.firstMismatchOffset !== null) out(`  first mismatch at byte offset ${formatOffset(v.firstMismatchOffset)}`);
+  if (report.scan) {
+    const s = report.scan;
+    out(
+      `  scan     ${s.coverage.mode}, expecting ${s.expect}: ${s.clean ? 'clean' : `${s.residueBlocks} residue block(s)`}${s.coverage.claim ? ` (${s.coverage.claim})` : ''}`,
+    );
+    if (!s.clean) printFindingsSummary(s, out);
+  }
   out(`  seed     sha256:${report.seedCommitment}${report.seedFile ? ` (kept in ${report.seedFile})` : ''}`);
   out(`  total    ${formatBytes(report.bytesWritten)} written in ${formatDuration(report.durationMs)}`);
 }

@@ -40,7 +40,7 @@ function spinnerDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
     listener: (event) => {
       const text = describeEvent(event);
       if (text === null) return;
-      if (event.type === 'pass.completed' || event.type === 'verify.completed') {
+      if (event.type === 'pass.completed' || event.type === 'verify.completed' || event.type === 'scan.completed') {
         ensure().stopAndPersist({ symbol: noColor ? '*' : '✔', text });
         spinner = undefined;
         return;
@@ -74,6 +74,13 @@ export function describeEvent(event: ProgressEvent): string | null {
       return `${event.target}: verify ${percentLine(event.bytes, event.totalBytes, event.bytesPerSecond)}`;
     case 'verify.completed':
       return `${event.target}: verify pass ${event.pass} done, ${event.mismatches} mismatching block(s), ${formatRate(event.bytesPerSecond)}`;
+    case 'scan.started':
+      return `${event.target}: scanning (${event.mode}, expecting ${event.expect})`;
+    case 'scan.progress':
+      return `${event.target}: scan ${percentLine(event.bytes, event.totalBytes, event.bytesPerSecond)}`;
+    case 'scan.completed':
+      return `${event.target}: scan done, ${event.findings} finding(s), ${event.residueBlocks} residue block(s), ${formatRate(event.bytesPerSecond)}`;
+    case 'scan.finding':
     case 'completed':
     case 'failed':
       return null;

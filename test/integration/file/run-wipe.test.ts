@@ -47,6 +47,29 @@ describe('runWipe', () => {
     expect(report.seedFile).not.toBeNull();
   });
 
+  test('residue left after the last pass is found by the scan and fails the run, naming what it is', async () => {
+    const deps = defaultWipeDeps(join(dir.name, 'state'));
+    const { execa } = await import('execa');
+    const pem = (await execa('openssl', ['genpkey', '-algorithm', 'ed25519'])).stdout;
+    const plantAt = 2 * 1024 * 1024 + 7 * 512;
+    const realWrite = deps.writePass;
+    deps.writePass = async (target, pattern, options) => {
+      const result = await realWrite(target, pattern, options);
+      const fh = await open(image, 'r+');
+      await fh.write(Buffer.from(`${pem}\n`), 0, undefined, plantAt);
+      await fh.close();
+      return result;
+    };
+    const report = await runWipe(request({ methodId: 'dod-3' }), deps);
+    expect(report.result).toBe('FAIL');
+    expect(report.scan).toMatchObject({ clean: false, residueBlocks: 1, counts: { 'pem-private-key': 1 } });
+    expect(report.scan?.findings).toEqual([
+      expect.objectContaining({ kind: 'pem-private-key', offset: plantAt, category: 'secret' }),
+    ]);
+    expect(JSON.stringify(report)).not.toContain('PRIVATE KEY');
+    expect(report.verification).toMatchObject({ mismatches: 1, firstMismatchOffset: plantAt - (plantAt % 4096) });
+  });
+
   test('a target swapped between resolution and open is refused, and neither file is written', async () => {
     const deps = defaultWipeDeps(join(dir.name, 'state'));
     const other = join(dir.name, 'other.img');
