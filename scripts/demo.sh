@@ -33,6 +33,7 @@ export CLEANSLATE_HOME="$work/state"
 echo "== a 256 MiB image with an ext4 filesystem and some files"
 mkdir -p "$work/files/docs"
 printf 'Quarterly numbers for tenant 42\ncontact: alice@example.com\n' >"$work/files/docs/report.txt"
+openssl genpkey -algorithm ed25519 -out "$work/files/docs/tenant-key.pem" 2>/dev/null
 head -c 3M /dev/urandom >"$work/files/blob.bin"
 for i in $(seq 1 20); do echo "customer record $i" >"$work/files/docs/record-$i.txt"; done
 truncate -s 256M "$work/disk.img"
@@ -42,8 +43,20 @@ echo "attached $loop"
 blkid "$loop" || true
 
 echo
-echo "== cleanslate wipe $loop --method $METHOD --yes"
+echo "== cleanslate scan $loop   (before: what a returned volume still holds; exit 1 = residue)"
+set +e
+node bin/cleanslate.js scan "$loop" --progress none
+status=$?
+set -e
+((status == 1)) || { echo "expected the scan to find residue (exit 1), got $status" >&2; exit 1; }
+
+echo
+echo "== cleanslate wipe $loop --method $METHOD --yes   (passes, then a full residual scan)"
 node bin/cleanslate.js wipe "$loop" --method "$METHOD" --yes --progress tty
+
+echo
+echo "== cleanslate scan $loop   (after: blank or random-looking blocks only)"
+node bin/cleanslate.js scan "$loop" --progress none
 
 echo
 echo "== after the wipe"

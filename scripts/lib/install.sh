@@ -7,7 +7,7 @@
 SYSTEM_PACKAGES=(
   util-linux fdisk e2fsprogs dmsetup coreutils diffutils jq openssl
   xfsprogs btrfs-progs dosfstools mtools exfatprogs ntfs-3g genisoimage f2fs-tools gdisk cryptsetup-bin
-  bcache-tools imagemagick zip gzip bzip2 xz-utils zstd p7zip-full tar sqlite3 openssh-client
+  bcache-tools imagemagick libtiff-tools zip gzip bzip2 xz-utils zstd p7zip-full tar sqlite3 openssh-client python3
 )
 
 # Installs missing Debian packages (as root); without root it only says what is missing.

@@ -14,10 +14,12 @@ import { VALIDATORS, type ValidateContext, type Validator } from './validators.j
 
 export interface ClassifyOptions {
   /**
-   * Run the content rules (keys, tokens, e-mail addresses, card numbers) over the region.
+   * Run the content rules (keys, tokens, e-mail addresses, card numbers) over the region; 'strong'
+   * runs only the rules whose matches cannot arise from random bytes (private keys, AWS key ids,
+   * JWTs), for blocks that look random but may hide a short secret.
    * @default true
    */
-  contentRules?: boolean;
+  contentRules?: boolean | 'strong';
   /** Check the 512-byte sector starts for known structures. @default true */
   structures?: boolean;
   /**
@@ -141,7 +143,7 @@ export function classifyRegion(
   if (findings.length > 1) findings.sort(byOffsetThenKind);
   const structures = coalesce(findings);
   if (options.contentRules === false) return structures;
-  const content = scanContent(window, start, stop, options.noiseFilter !== false);
+  const content = scanContent(window, start, stop, options.noiseFilter !== false, options.contentRules === 'strong');
   if (content.length === 0) return structures;
   return [...structures, ...content].sort((a, b) => a.offset - b.offset);
 }
@@ -172,24 +174,36 @@ function coalesce(findings: Finding[]): Finding[] {
   return out;
 }
 
-// Run the content rules over buf[start, stop); matches inside a block that looks random
-// (isHighEntropy over its 4 KiB-aligned block) are dropped as noise.
-function scanContent(window: ScanWindow, start: number, stop: number, noiseFilter: boolean): Finding[] {
+// Rules whose pattern random bytes produce now and then (about one e-mail-shaped string per 20 MiB
+// of random data): in a block that looks random their matches are noise.
+const WEAK_RULES = new Set<string>(['email', 'credit-card']);
+const STRONG_RULES = CONTENT_RULES.filter((rule) => !WEAK_RULES.has(rule.kind));
+
+// Run the content rules over buf[start, stop); matches of weak rules inside a block that looks
+// random (isHighEntropy over its 4 KiB-aligned block) are dropped as noise.
+function scanContent(
+  window: ScanWindow,
+  start: number,
+  stop: number,
+  noiseFilter: boolean,
+  strongOnly: boolean,
+): Finding[] {
   const { buf, base } = window;
   const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const matches: ContentMatch[] = [];
-  for (const rule of CONTENT_RULES) rule.scan(view, start, stop, matches);
+  for (const rule of strongOnly ? STRONG_RULES : CONTENT_RULES) rule.scan(view, start, stop, matches);
   if (matches.length === 0) return [];
   const findings: Finding[] = [];
   let checkedBlock = -1;
   let checkedNoise = false;
   for (const match of matches) {
     const blockStart = Math.floor((base + match.start) / ENTROPY_BLOCK) * ENTROPY_BLOCK - base;
-    if (noiseFilter && blockStart !== checkedBlock) {
+    const weak = WEAK_RULES.has(match.kind);
+    if (noiseFilter && weak && blockStart !== checkedBlock) {
       checkedBlock = blockStart;
       checkedNoise = isHighEntropy(buf, Math.max(0, blockStart), Math.min(buf.length, blockStart + ENTROPY_BLOCK));
     }
-    if (noiseFilter && checkedNoise) continue;
+    if (noiseFilter && weak && checkedNoise) continue;
     findings.push({
       offset: base + match.start,
       length: match.end - match.start,

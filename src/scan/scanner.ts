@@ -80,33 +80,29 @@ export async function scanTarget(target: Target, expect: Expectation, options: S
       else stats.otherBlocks++;
     }
     // Signatures on every non-blank residue block (random-looking ones included: a JPEG header sits
-    // in a block of compressed data); content rules only where the bytes are not random-looking.
+    // in a block of compressed data); all content rules where the bytes are not random-looking, and
+    // in random-looking blocks the strong ones (a key in one sector of an otherwise random block).
     const hit = new Uint8Array(blocks);
+    // One finding per structure and place, however many passes over the chunk recognise it.
+    const seen = new Set<string>();
     const record = (findings: Finding[]) => {
       for (const finding of findings) {
+        const key = `${finding.offset}:${finding.kind}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         collector.add(finding);
         const block = Math.floor((finding.offset - offset) / SCAN_BLOCK);
         if (block >= 0 && block < blocks) hit[block] = 1;
       }
     };
-    forEachRun(
-      classes,
-      (c) => c === 'high-entropy',
-      (from, to) => {
+    for (const cls of ['high-entropy', 'other'] as const) {
+      forEachRun(classes, cls, (from, to) => {
+        const rules = cls === 'other' ? true : 'strong';
         record(
-          classifyRegion(scanWindow, from * SCAN_BLOCK, Math.min(to * SCAN_BLOCK, length), { contentRules: false }),
+          classifyRegion(scanWindow, from * SCAN_BLOCK, Math.min(to * SCAN_BLOCK, length), { contentRules: rules }),
         );
-      },
-    );
-    forEachRun(
-      classes,
-      (c) => c === 'other',
-      (from, to) => {
-        record(
-          classifyRegion(scanWindow, from * SCAN_BLOCK, Math.min(to * SCAN_BLOCK, length), { contentRules: true }),
-        );
-      },
-    );
+      });
+    }
     // Under an expected pattern, a random-looking block may still hide a short residue (a key left
     // in one sector of AES output): the bytes that differ from the expectation are the residue, and
     // unless they are themselves random-looking the content rules run on just them.
@@ -218,15 +214,15 @@ function classifyBlock(buf: Buffer, start: number, end: number): BlockClass {
   return isHighEntropy(buf, start, end) ? 'high-entropy' : 'other';
 }
 
-// Calls fn(from, to) for each maximal run of indexes whose class satisfies the predicate.
-function forEachRun<T>(
-  items: readonly T[],
-  predicate: (item: T) => boolean,
+// Calls fn(from, to) for each maximal run of blocks of one class.
+function forEachRun(
+  classes: readonly (BlockClass | null)[],
+  cls: BlockClass,
   fn: (from: number, to: number) => void,
 ): void {
   let from = -1;
-  for (let i = 0; i <= items.length; i++) {
-    const inRun = i < items.length && predicate(items[i] as T);
+  for (let i = 0; i <= classes.length; i++) {
+    const inRun = i < classes.length && classes[i] === cls;
     if (inRun && from < 0) from = i;
     if (!inRun && from >= 0) {
       fn(from, i);
