@@ -20,18 +20,8 @@ BIG_GIB=${CLEANSLATE_BENCH_BIG_GIB:-16}
 BIG_DIR_PARENT=${CLEANSLATE_BENCH_BIG_DIR:-/var/tmp}
 export UV_THREADPOOL_SIZE=${UV_THREADPOOL_SIZE:-16}
 
-LOOPS=()
-DIRS=()
-cleanup() {
-  local loop dir
-  for loop in "${LOOPS[@]}"; do
-    [[ -n $loop ]] || continue
-    for _ in 1 2 3 4 5 6 7 8 9 10; do losetup -d "$loop" 2>/dev/null && break; sleep 0.2; done
-  done
-  for dir in "${DIRS[@]}"; do rm -rf -- "$dir"; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=scripts/lib/cleanup.sh
+source "$ROOT/scripts/lib/cleanup.sh"
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 [[ $(id -u) == 0 ]] || die "needs root (losetup)"
@@ -166,3 +156,10 @@ PY
 )
 mkdir -p bench-results
 printf '%s\n' "$REPORT" | tee bench-results/engine.md
+
+# The scanner against PhotoRec and binwalk (bench-results/scan.md); CLEANSLATE_BENCH_SCAN=0 skips it.
+if [[ ${CLEANSLATE_BENCH_SCAN:-1} == 1 ]]; then
+  cleanup
+  unset CLEANSLATE_HOME
+  CLEANSLATE_BENCH_SKIP_INSTALL=1 "$ROOT/scripts/bench-scan.sh"
+fi

@@ -5,7 +5,6 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import tmp from 'tmp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
 import {
   FAST_TMP,
   describeEntry,
@@ -13,6 +12,7 @@ import {
   reports,
   type ManifestEntry,
   type ScanReport,
+  scanJson as scanJsonIn,
 } from '../helpers/scan-image.js';
 
 tmp.setGracefulCleanup();
@@ -27,16 +27,7 @@ beforeAll(() => {
 });
 afterAll(() => dir.removeCallback());
 
-async function scanJson(args: string[]): Promise<{ exitCode: number; report: ScanReport; stderr: string }> {
-  const r = await runCli(['scan', ...args, '--json'], { stateDir: join(dir.name, 'state') });
-  let report: ScanReport;
-  try {
-    report = JSON.parse(r.stdout) as ScanReport;
-  } catch {
-    throw new Error(`scan ${args.join(' ')} printed no JSON (exit ${r.exitCode}): ${r.stderr}`);
-  }
-  return { exitCode: r.exitCode, report, stderr: r.stderr };
-}
+const scanJson = (args: string[]) => scanJsonIn(args, join(dir.name, 'state'));
 
 function found(report: ScanReport, entry: ManifestEntry): boolean {
   return report.findings.some((f) => reports(f, entry));

@@ -6,8 +6,8 @@ import tmp from 'tmp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeLoop } from '../helpers/gates.js';
 import { withLoopDevice } from '../helpers/loop-device.js';
-import { runCli, sha256Of } from '../helpers/run-cli.js';
-import { FAST_TMP, makeScanImage, reports, type ManifestEntry, type ScanReport } from '../helpers/scan-image.js';
+import { sha256Of } from '../helpers/run-cli.js';
+import { FAST_TMP, makeScanImage, reports, type ManifestEntry, scanJson as scanJsonIn } from '../helpers/scan-image.js';
 
 const MiB = 1024 * 1024;
 let state: tmp.DirResult;
@@ -16,16 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => state.removeCallback());
 
-async function scanJson(args: string[]): Promise<{ exitCode: number; report: ScanReport; stderr: string }> {
-  const r = await runCli(['scan', ...args, '--json'], { stateDir: state.name });
-  let report: ScanReport;
-  try {
-    report = JSON.parse(r.stdout) as ScanReport;
-  } catch {
-    throw new Error(`scan ${args.join(' ')} printed no JSON (exit ${r.exitCode}): ${r.stderr}`);
-  }
-  return { exitCode: r.exitCode, report, stderr: r.stderr };
-}
+const scanJson = (args: string[]) => scanJsonIn(args, state.name);
 
 function plant(path: string, offset: number, buf: Uint8Array): void {
   const fd = openSync(path, 'r+');

@@ -8,7 +8,7 @@ import tmp from 'tmp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isRoot } from '../helpers/gates.js';
 import { runCli, sha256Of } from '../helpers/run-cli.js';
-import { FAST_TMP, makeRandomImage, type ScanReport } from '../helpers/scan-image.js';
+import { FAST_TMP, makeRandomImage, type ScanReport, scanJson as scanJsonIn } from '../helpers/scan-image.js';
 
 tmp.setGracefulCleanup();
 
@@ -22,16 +22,7 @@ afterAll(() => dir.removeCallback());
 
 const fresh = (name: string) => join(dir.name, `${++n}-${name}`);
 
-async function scanJson(args: string[]): Promise<{ exitCode: number; report: ScanReport; stderr: string }> {
-  const r = await runCli(['scan', ...args, '--json'], { stateDir: join(dir.name, 'state') });
-  let report: ScanReport;
-  try {
-    report = JSON.parse(r.stdout) as ScanReport;
-  } catch {
-    throw new Error(`scan ${args.join(' ')} printed no JSON (exit ${r.exitCode}): ${r.stderr}`);
-  }
-  return { exitCode: r.exitCode, report, stderr: r.stderr };
-}
+const scanJson = (args: string[]) => scanJsonIn(args, join(dir.name, 'state'));
 
 // A sparse file of sizeMiB (all zero).
 function zeroImage(name: string, sizeMiB: number): string {

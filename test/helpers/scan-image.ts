@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from './run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../scripts/fixtures/', import.meta.url));
 
@@ -86,3 +87,18 @@ export function reports(finding: Finding, entry: ManifestEntry): boolean {
 
 export const describeEntry = (e: ManifestEntry) =>
   `${e.kind} ${e.role} at ${e.offset} (0x${e.offset.toString(16)}, ${e.region})`;
+
+// Runs `cleanslate scan ARGS --json` and parses its one JSON document (throws with stderr if none).
+export async function scanJson(
+  args: string[],
+  stateDir: string,
+): Promise<{ exitCode: number; report: ScanReport; stderr: string }> {
+  const r = await runCli(['scan', ...args, '--json'], { stateDir });
+  let report: ScanReport;
+  try {
+    report = JSON.parse(r.stdout) as ScanReport;
+  } catch {
+    throw new Error(`scan ${args.join(' ')} printed no JSON (exit ${r.exitCode}): ${r.stderr}`);
+  }
+  return { exitCode: r.exitCode, report, stderr: r.stderr };
+}
