@@ -12,6 +12,7 @@
 //   xorIsZero(key, counter, skip, buf)         buf ^= keystream; returns whether buf is now all zero
 //   xorIsZeroAsync(key, counter, skip, buf)    same on the threadpool; Promise<boolean>
 //   matchesTileAsync(buf, tile)                whether buf[i] == tile[i % tile.length] for all i; Promise<boolean>
+//   classifyBlocks, contentTriggers            the scanner's hot loops: native/scan-blocks.cc
 // key: Uint8Array(32); counter: Uint8Array(16), the initial counter block (incremented as a 128-bit
 // big-endian integer); skip: 0..15 keystream bytes dropped first (offsets that are not multiples of
 // 16); buf: any Uint8Array (Buffer too), any length. The async variants copy key and counter and
@@ -20,6 +21,8 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <openssl/evp.h>
+
+#include "scan-blocks.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -321,7 +324,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"xorIsZeroAsync", nullptr, XorIsZeroAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"matchesTileAsync", nullptr, MatchesTileAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
-  if (napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties) != napi_ok)
+  if (napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties) != napi_ok ||
+      RegisterScanExports(env, exports) != napi_ok)
     return nullptr;
   return exports;
 }

@@ -27,8 +27,10 @@ const BOUNDARIES = {
   state: ['io', 'exec', 'devices', 'core', 'cli', 'commander', 'ora', 'node-disk-info'],
   exec: ['io', 'devices', 'core', 'cli', 'guards', 'methods', 'commander', 'ora', 'node-disk-info'],
   errors: ['../*', 'commander', 'ora', 'node-disk-info'],
+  cert: ['io', 'exec', 'devices', 'core', 'cli', 'commander', 'ora', 'node-disk-info'],
+  audit: ['io', 'exec', 'devices', 'core', 'cli', 'cert', 'commander', 'ora', 'node-disk-info'],
 };
-const FOLDERS = new Set(Object.keys(BOUNDARIES).concat(['erase', 'scan']));
+const FOLDERS = new Set(Object.keys(BOUNDARIES).concat(['erase', 'scan', 'cert']));
 
 // A folder name becomes a path pattern; a package name stays as it is.
 const patternOf = (name) => (FOLDERS.has(name) ? `**/${name}/*` : name);

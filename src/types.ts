@@ -192,3 +192,14 @@ export interface VerifyResult {
   durationMs: number;
   bytesPerSecond: number;
 }
+
+/**
+ * A signing key in use: Ed25519, identified by `sha256:` + hex SHA-256 of its SPKI DER.
+ * sign() MUST return the raw 64-byte Ed25519 signature of exactly `data`.
+ */
+export interface Signer {
+  keyId: string;
+  /** The public key as SPKI PEM. */
+  publicKeyPem: string;
+  sign(data: Uint8Array): Buffer;
+}

@@ -3,7 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CleanslateError, EXIT_CODES, exitCodeForError, type ExitCode } from '../errors/index.js';
+import { registerAudit } from './commands/audit.js';
+import { registerCert } from './commands/cert.js';
+import { registerCertRender } from './commands/cert-render.js';
 import { registerDevices } from './commands/devices.js';
+import { registerKeys } from './commands/keys.js';
 import { registerMethods } from './commands/methods.js';
 import { registerScan } from './commands/scan.js';
 import { registerWipe } from './commands/wipe.js';
@@ -38,6 +42,9 @@ export function buildProgram(context: CommandContext): Command {
   registerMethods(program);
   registerWipe(program, context);
   registerScan(program, context);
+  registerKeys(program);
+  registerCertRender(registerCert(program, context));
+  registerAudit(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

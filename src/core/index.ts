@@ -8,3 +8,22 @@ export { listDevices } from './list-devices.js';
 export { runScan, type ScanReport, type ScanRequest } from './run-scan.js';
 export { parseExpectation } from './expectation.js';
 export { FINDING_KINDS, type Finding } from '../scan/index.js';
+export {
+  AUDIT_LOG_FILE,
+  auditLogPath,
+  readAuditTrail,
+  verifyAuditTrail,
+  type AuditLogRequest,
+  type AuditVerifyReport,
+  type AuditVerifyRequest,
+} from './audit.js';
+export { generateKeys, type GenerateKeysReport, type GenerateKeysRequest } from './keys.js';
+export {
+  resolveTrustSource,
+  showCertificateFile,
+  verifyCertificateFile,
+  type CertificateShowResult,
+  type CertificateVerification,
+  type CertificateVerifyRequest,
+  type TrustSource,
+} from './verify-certificate.js';

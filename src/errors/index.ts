@@ -16,6 +16,22 @@ export const ERROR_CODES = {
   ERR_TARGET_EMPTY: 'usage',
   ERR_TARGET_CHANGED: 'usage',
   ERR_TARGET_OPEN: 'usage',
+  /** A file given as a certificate is unreadable or not a DSSE envelope of a cleanslate Statement. */
+  ERR_CERT_MALFORMED: 'usage',
+  /** A private key file readable by group or others (fix: chmod 600). */
+  ERR_KEY_PERMISSIONS: 'usage',
+  /** A key file that is missing, a symlink, not PEM, or not Ed25519. */
+  ERR_KEY_INVALID: 'usage',
+  /** `keys generate` would overwrite an existing key file. */
+  ERR_KEY_EXISTS: 'usage',
+  /** `cert verify` has no key to trust: no --pubkey, no --trust and no host key. */
+  ERR_KEY_NONE_TRUSTED: 'usage',
+  /** A certificate signature that does not verify with the key it names. */
+  ERR_SIGNATURE_INVALID: 'signature',
+  /** A certificate signed by a key that is not trusted. */
+  ERR_KEY_UNTRUSTED: 'signature',
+  /** A validly signed certificate whose content is not acceptable (type, version, subject, result). */
+  ERR_CERT_PAYLOAD: 'signature',
   ERR_GUARD_MOUNTED: 'refused',
   ERR_GUARD_SWAP: 'refused',
   ERR_GUARD_HOLDERS: 'refused',
@@ -28,6 +44,14 @@ export const ERROR_CODES = {
   ERR_VERIFY_MISMATCH: 'not-clean',
   ERR_IO: 'io',
   ERR_INTERRUPTED: 'interrupted',
+  /** An audit log line that is edited, deleted, moved, inserted or signed by an untrusted key. */
+  ERR_AUDIT_TAMPERED: 'signature',
+  /** An audit log line that is not a well-formed entry (a tampered or truncated log). */
+  ERR_AUDIT_MALFORMED: 'signature',
+  /** An audit log file that cannot be read (missing, a directory, no permission). */
+  ERR_AUDIT_UNREADABLE: 'usage',
+  /** Appending to the audit log failed (open, lock, write, fsync). */
+  ERR_AUDIT_IO: 'io',
   ERR_INTERNAL: 'io',
 } as const satisfies Record<string, ExitCodeName>;
 

@@ -1,9 +1,11 @@
 // The optional native addon build/Release/cleanslate_aes.node (native/aes-ctr.cc, built by node-gyp
 // with the package's install script). It runs the node binary's own OpenSSL AES-256-CTR straight
-// into the caller's buffer, and compares buffers, synchronously or on the libuv threadpool. The
+// into the caller's buffer, and compares buffers, synchronously or on the libuv threadpool; it also
+// holds the scanner's hot loops (native/scan-blocks.cc, vetted by src/scan/native-scan.ts). The
 // engine works without it (node:crypto and Buffer.compare on the JS thread, about half the random
-// pass rate): a missing addon, one built for another Node ABI, one that fails its known-answer
-// check, or CLEANSLATE_NATIVE=0 all mean "no addon", silently. aesBackend() tells which is in use.
+// pass rate; the scanner's JS loops): a missing addon, one built for another Node ABI, one that
+// fails its known-answer check, or CLEANSLATE_NATIVE=0 all mean "no addon", silently.
+// aesBackend() tells which is in use.
 import { createCipheriv } from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -22,6 +24,14 @@ export interface NativeAddon {
   xorIsZeroAsync(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): Promise<boolean>;
   /** Whether buf[i] === tile[i % tile.length] for every i, on the threadpool. */
   matchesTileAsync(buf: Uint8Array, tile: Uint8Array): Promise<boolean>;
+  /**
+   * The scanner's block classifier (native/scan-blocks.cc; absent from older builds): for each block
+   * of buf (the last may be short) out[i] = 0 where mask[i] is 0, else 1 all zero, 2 all 0xFF,
+   * 3 high-entropy, 4 other. Checked against src/scan by src/scan/native-scan.ts before use.
+   */
+  classifyBlocks?(buf: Uint8Array, blockSize: number, mask: Uint8Array, out: Uint8Array): void;
+  /** Positions in [from, to) where content-rule trigger `trigger` fires, into out, until out is full; returns how many. */
+  contentTriggers?(buf: Uint8Array, from: number, to: number, trigger: number, out: Int32Array): number;
 }
 
 // From src/io/ (tests) and dist/io/ (built) alike, node-gyp's output is two levels up.

@@ -9,6 +9,7 @@
 import { Buffer } from 'node:buffer';
 import { CONTENT_RULES, type ContentMatch } from './content-rules.js';
 import type { Finding, ScanWindow } from './kinds.js';
+import { nativeScan } from './native-scan.js';
 import { SIGNATURES, type Signature } from './signatures.js';
 import { VALIDATORS, type ValidateContext, type Validator } from './validators.js';
 
@@ -214,6 +215,40 @@ function scanContent(
     });
   }
   return findings;
+}
+
+/** The classes classifyBlocks writes (the same numbers in native/scan-blocks.cc). */
+export const BlockClass = { skipped: 0, zero: 1, ones: 2, highEntropy: 3, other: 4 } as const;
+
+const ZEROS = Buffer.alloc(ENTROPY_BLOCK);
+const ONES = Buffer.alloc(ENTROPY_BLOCK, 0xff);
+
+// For each block of buf (blockSize bytes, the last may be short) where mask[i] is set, out[i] =
+// zero, ones (all 0xFF), highEntropy (isHighEntropy) or other; out[i] = skipped where it is not.
+// In the native addon when it is there (same decisions), else here.
+export function classifyBlocks(buf: Uint8Array, blockSize: number, mask: Uint8Array, out: Uint8Array): void {
+  const native = nativeScan();
+  if (native) return native.classifyBlocks(buf, blockSize, mask, out);
+  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (let i = 0, start = 0; start < buf.length; i++, start += blockSize) {
+    const end = Math.min(start + blockSize, buf.length);
+    out[i] = mask[i] ? classifyBlockJs(view, start, end) : BlockClass.skipped;
+  }
+}
+
+function classifyBlockJs(buf: Buffer, start: number, end: number): number {
+  if (isFilled(buf, start, end, ZEROS)) return BlockClass.zero;
+  if (isFilled(buf, start, end, ONES)) return BlockClass.ones;
+  return isHighEntropy(buf, start, end) ? BlockClass.highEntropy : BlockClass.other;
+}
+
+// Whether buf[start, end) repeats `fill` (a buffer of one repeated byte).
+function isFilled(buf: Buffer, start: number, end: number, fill: Buffer): boolean {
+  for (let at = start; at < end; at += fill.length) {
+    const n = Math.min(fill.length, end - at);
+    if (buf.compare(fill, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
 }
 
 const HISTOGRAMS = new Uint32Array(1024);

@@ -1,10 +1,13 @@
 // Content rules of DESIGN §5: secrets and personal data found anywhere in a non-blank block, by a
-// cheap trigger (Buffer.indexOf of a literal, or a strided digit scan) and a strict matcher.
+// cheap trigger (a literal or a byte with its neighbours, or a strided digit scan) and a strict
+// matcher. The triggers run in the native addon when it is there (native/scan-blocks.cc, the same
+// positions), else as Buffer.indexOf loops here; the matchers always run here.
 // A match reports where it is and what it is, never what it says: `detail` holds format facts
 // only (the key type, the e-mail's top-level domain, the card scheme and digit count), nothing
 // from which the secret, address or number could be recovered.
 import { Buffer } from 'node:buffer';
 import type { FindingKind } from './kinds.js';
+import { nativeScan } from './native-scan.js';
 
 /** A match found by a content rule; offsets are indexes into the buffer being scanned. */
 export interface ContentMatch {
@@ -47,13 +50,64 @@ for (let b = 0; b < 256; b++) {
   LABEL[b] = alnum || ch === '-' ? 1 : 0;
 }
 
+// Whether buf holds `bytes` at `at` (false when they would run past its end).
+const hasAt = (buf: Buffer, at: number, bytes: Buffer) =>
+  at + bytes.length <= buf.length && buf.compare(bytes, 0, bytes.length, at, at + bytes.length) === 0;
+
 const isAlpha = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 const isUpperBase32 = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x32 && b <= 0x37);
 
+// ---------------------------------------------------------------- triggers
+
+/** Where a rule's matcher starts work: a position, found cheaply, that passes a quick test. */
+interface Trigger {
+  /** Its number in native/scan-blocks.cc (enum Trigger). */
+  readonly id: number;
+  /**
+   * The JS loop: the first position in [at, to) where the trigger fires, or -1. `hay` is buf cut
+   * HAY_SLACK bytes past `to`, for indexOf searches that must not run on to the end of buf.
+   */
+  readonly next: (buf: Buffer, hay: Buffer, at: number, to: number) => number;
+}
+
+const HAY_SLACK = 16; // longer than any literal trigger
+const BATCH = new Int32Array(4096);
+
+// Calls visit(i) for each position i in [from, to) where `trigger` fires, in increasing order;
+// visit returns where to go on (> i), and positions below that are skipped.
+function forEachTrigger(buf: Buffer, from: number, to: number, trigger: Trigger, visit: (i: number) => number): void {
+  const stop = Math.min(to, buf.length);
+  let at = Math.max(0, from);
+  const native = nativeScan();
+  if (native) {
+    while (at < stop) {
+      const n = native.contentTriggers(buf, at, stop, trigger.id, BATCH);
+      for (let k = 0; k < n; k++) {
+        const i = BATCH[k]!;
+        if (i >= at) at = visit(i);
+      }
+      if (n < BATCH.length) return;
+    }
+    return;
+  }
+  const hay = buf.subarray(0, Math.min(buf.length, stop + HAY_SLACK));
+  for (let i = trigger.next(buf, hay, at, stop); i >= 0; i = trigger.next(buf, hay, visit(i), stop));
+}
+
+// The first i in [at, to) with `literal` at hay[i] and accept(i), or -1.
+function nextLiteral(hay: Buffer, literal: Buffer, at: number, to: number, accept: (i: number) => boolean): number {
+  let i = hay.indexOf(literal, at);
+  while (i >= 0 && i < to) {
+    if (accept(i)) return i;
+    i = hay.indexOf(literal, i + 1);
+  }
+  return -1;
+}
+
 // ---------------------------------------------------------------- PEM and OpenSSH private keys
 
-const PEM_LABELS: readonly { label: string; detail: string; kind: FindingKind }[] = [
+const PEM_ENTRIES: readonly { label: string; detail: string; kind: FindingKind }[] = [
   { label: 'PRIVATE KEY', detail: 'PKCS#8 private key (PEM)', kind: 'pem-private-key' },
   { label: 'RSA PRIVATE KEY', detail: 'RSA private key (PEM, PKCS#1)', kind: 'pem-private-key' },
   { label: 'EC PRIVATE KEY', detail: 'EC private key (PEM, SEC 1)', kind: 'pem-private-key' },
@@ -61,6 +115,11 @@ const PEM_LABELS: readonly { label: string; detail: string; kind: FindingKind }[
   { label: 'ENCRYPTED PRIVATE KEY', detail: 'encrypted PKCS#8 private key (PEM)', kind: 'pem-private-key' },
   { label: 'OPENSSH PRIVATE KEY', detail: 'OpenSSH private key', kind: 'openssh-private-key' },
 ];
+const PEM_LABELS = PEM_ENTRIES.map((entry) => ({
+  ...entry,
+  labelBytes: Buffer.from(entry.label, 'latin1'),
+  footer: Buffer.from(`-----END ${entry.label}-----`, 'latin1'),
+}));
 const BEGIN = Buffer.from('-----BEGIN ');
 const DASHES = Buffer.from('-----');
 const OPENSSH_BODY = Buffer.from('b3BlbnNzaC1rZXktdjEA'); // base64("openssh-key-v1\0")
@@ -84,9 +143,7 @@ function skipPemBody(buf: Buffer, at: number, requiredPrefix: Buffer | null): [b
     if (buf[p] === 0x0d || buf[p] === 0x0a) eol();
   }
   const bodyStart = p;
-  if (requiredPrefix && buf.compare(requiredPrefix, 0, requiredPrefix.length, p, p + requiredPrefix.length) !== 0) {
-    return [-1, -1];
-  }
+  if (requiredPrefix && !hasAt(buf, p, requiredPrefix)) return [-1, -1];
   let lines = 0;
   while (p < buf.length) {
     const lineStart = p;
@@ -100,32 +157,40 @@ function skipPemBody(buf: Buffer, at: number, requiredPrefix: Buffer | null): [b
   return lines > 0 ? [bodyStart, p] : [-1, -1];
 }
 
-function scanPem(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
-  let i = buf.indexOf(BEGIN, from);
-  while (i >= 0 && i < to) {
-    const labelAt = i + BEGIN.length;
-    for (const entry of PEM_LABELS) {
-      const end = labelAt + entry.label.length;
-      if (buf.toString('latin1', labelAt, end) !== entry.label) continue;
-      if (buf.compare(DASHES, 0, 5, end, end + 5) !== 0) continue;
-      const openssh = entry.kind === 'openssh-private-key';
-      const [, bodyEnd] = skipPemBody(buf, end + 5, openssh ? OPENSSH_BODY : null);
-      if (bodyEnd < 0) continue;
-      const footer = Buffer.from(`-----END ${entry.label}-----`);
-      let stop = bodyEnd;
-      const complete = buf.compare(footer, 0, footer.length, bodyEnd, bodyEnd + footer.length) === 0;
-      if (complete) stop += footer.length;
-      out.push({
-        kind: entry.kind,
-        start: i,
-        end: stop,
-        detail: complete ? entry.detail : `${entry.detail}, truncated`,
-        confidence: 'confirmed',
-      });
-      break;
-    }
-    i = buf.indexOf(BEGIN, i + 1);
+const PEM_TRIGGER: Trigger = {
+  id: 0,
+  next: (_buf, hay, at, to) => nextLiteral(hay, BEGIN, at, to, () => true),
+};
+
+// The private key whose "-----BEGIN " is at i, if any, into out.
+function matchPemAt(buf: Buffer, i: number, out: ContentMatch[]): void {
+  const labelAt = i + BEGIN.length;
+  for (const entry of PEM_LABELS) {
+    const end = labelAt + entry.label.length;
+    if (!hasAt(buf, labelAt, entry.labelBytes) || !hasAt(buf, end, DASHES)) continue;
+    const openssh = entry.kind === 'openssh-private-key';
+    const [, bodyEnd] = skipPemBody(buf, end + 5, openssh ? OPENSSH_BODY : null);
+    if (bodyEnd < 0) continue;
+    const { footer } = entry;
+    let stop = bodyEnd;
+    const complete = hasAt(buf, bodyEnd, footer);
+    if (complete) stop += footer.length;
+    out.push({
+      kind: entry.kind,
+      start: i,
+      end: stop,
+      detail: complete ? entry.detail : `${entry.detail}, truncated`,
+      confidence: 'confirmed',
+    });
+    return;
   }
+}
+
+function scanPem(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
+  forEachTrigger(buf, from, to, PEM_TRIGGER, (i) => {
+    matchPemAt(buf, i, out);
+    return i + 1;
+  });
 }
 
 // ---------------------------------------------------------------- AWS access key ids
@@ -144,24 +209,28 @@ const AWS_MEANING: Record<string, string> = {
 const AWS_SECOND = new Uint8Array(256);
 for (const prefix of Object.keys(AWS_MEANING)) AWS_SECOND[prefix.charCodeAt(1)] = 1;
 
-// One indexOf pass for 'A' (the first letter of every prefix), then the prefix, 16 characters of
-// the base32 alphabet and word boundaries; faster than one indexOf pass per prefix.
+// 'A' (the first letter of every prefix) with a possible second and fourth letter; one pass for
+// all prefixes.
+const AWS_TRIGGER: Trigger = {
+  id: 1,
+  next: (buf, hay, at, to) => nextLiteral(hay, A, at, to, (i) => AWS_SECOND[buf[i + 1]!] === 1 && buf[i + 3] === 0x41),
+};
+const A = Buffer.from('A');
+
+// Then the prefix, 16 characters of the base32 alphabet and word boundaries.
 function scanAws(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
-  let i = buf.indexOf(0x41, from);
-  while (i >= 0 && i < to) {
-    if (AWS_SECOND[buf[i + 1]!] && buf[i + 3] === 0x41) {
-      const meaning = AWS_MEANING[buf.toString('latin1', i, i + 4)];
-      const end = i + 20;
-      let ok =
-        meaning !== undefined &&
-        end <= buf.length &&
-        (i === 0 || !ALNUM[buf[i - 1]!]) &&
-        (end === buf.length || !ALNUM[buf[end]!]);
-      for (let k = i + 4; ok && k < end; k++) ok = isUpperBase32(buf[k]!);
-      if (ok) out.push({ kind: 'aws-access-key-id', start: i, end, detail: `AWS ${meaning}`, confidence: 'confirmed' });
-    }
-    i = buf.indexOf(0x41, i + 1);
-  }
+  forEachTrigger(buf, from, to, AWS_TRIGGER, (i) => {
+    const meaning = AWS_MEANING[buf.toString('latin1', i, i + 4)];
+    const end = i + 20;
+    let ok =
+      meaning !== undefined &&
+      end <= buf.length &&
+      (i === 0 || !ALNUM[buf[i - 1]!]) &&
+      (end === buf.length || !ALNUM[buf[end]!]);
+    for (let k = i + 4; ok && k < end; k++) ok = isUpperBase32(buf[k]!);
+    if (ok) out.push({ kind: 'aws-access-key-id', start: i, end, detail: `AWS ${meaning}`, confidence: 'confirmed' });
+    return i + 1;
+  });
 }
 
 // ---------------------------------------------------------------- JWT
@@ -186,38 +255,42 @@ function runOf(buf: Buffer, at: number, table: Uint8Array, max: number): number 
   return p;
 }
 
+// "eyJ" (base64url of '{"') where a base64url run starts.
+const JWT_TRIGGER: Trigger = {
+  id: 2,
+  next: (buf, hay, at, to) => nextLiteral(hay, EYJ, at, to, (i) => !(i > 0 && BASE64URL[buf[i - 1]!])),
+};
+
 // JWS compact serialisation (RFC 7515 §7.1): header.payload.signature, header JSON with "alg".
 function scanJwt(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
-  let i = buf.indexOf(EYJ, from);
-  while (i >= 0 && i < to) {
-    if (i > 0 && BASE64URL[buf[i - 1]!]) {
-      i = buf.indexOf(EYJ, i + 1);
-      continue;
-    }
-    const headerEnd = runOf(buf, i, BASE64URL, 8192);
-    let next = i + 1;
-    if (buf[headerEnd] === 0x2e && buf[headerEnd + 1] === 0x65 && buf[headerEnd + 2] === 0x79) {
-      const payloadEnd = runOf(buf, headerEnd + 1, BASE64URL, 65536);
-      if (buf[payloadEnd] === 0x2e) {
-        const signatureEnd = runOf(buf, payloadEnd + 1, BASE64URL, 8192);
-        const header = decodeJsonObject(buf, i, headerEnd);
-        const alg = header?.alg;
-        const signed = signatureEnd - payloadEnd - 1 >= 16;
-        if (typeof alg === 'string' && (signed || alg === 'none') && decodeJsonObject(buf, headerEnd + 1, payloadEnd)) {
-          const algName = /^[A-Za-z0-9+-]{1,16}$/.test(alg) ? alg : 'unrecognised';
-          out.push({
-            kind: 'jwt',
-            start: i,
-            end: signatureEnd,
-            detail: `JSON Web Token (alg ${algName})`,
-            confidence: 'confirmed',
-          });
-          next = signatureEnd;
-        }
-      }
-    }
-    i = buf.indexOf(EYJ, next);
+  forEachTrigger(buf, from, to, JWT_TRIGGER, (i) => {
+    const end = matchJwtAt(buf, i, out);
+    return end > i ? end : i + 1;
+  });
+}
+
+// The token whose header starts at i, if any, into out; returns its end, or -1.
+function matchJwtAt(buf: Buffer, i: number, out: ContentMatch[]): number {
+  const headerEnd = runOf(buf, i, BASE64URL, 8192);
+  if (buf[headerEnd] !== 0x2e || buf[headerEnd + 1] !== 0x65 || buf[headerEnd + 2] !== 0x79) return -1;
+  const payloadEnd = runOf(buf, headerEnd + 1, BASE64URL, 65536);
+  if (buf[payloadEnd] !== 0x2e) return -1;
+  const signatureEnd = runOf(buf, payloadEnd + 1, BASE64URL, 8192);
+  const header = decodeJsonObject(buf, i, headerEnd);
+  const alg = header?.alg;
+  const signed = signatureEnd - payloadEnd - 1 >= 16;
+  if (typeof alg !== 'string' || !(signed || alg === 'none') || !decodeJsonObject(buf, headerEnd + 1, payloadEnd)) {
+    return -1;
   }
+  const algName = /^[A-Za-z0-9+-]{1,16}$/.test(alg) ? alg : 'unrecognised';
+  out.push({
+    kind: 'jwt',
+    start: i,
+    end: signatureEnd,
+    detail: `JSON Web Token (alg ${algName})`,
+    confidence: 'confirmed',
+  });
+  return signatureEnd;
 }
 
 // ---------------------------------------------------------------- e-mail addresses
@@ -265,12 +338,17 @@ function matchEmailAt(buf: Buffer, at: number): { start: number; end: number; tl
   return { start: s, end, tld: buf.toString('latin1', lastLabelStart, end).toLowerCase() };
 }
 
+// '@' with an atext character (or dot) before it and a letter or digit after it.
+const EMAIL_TRIGGER: Trigger = {
+  id: 3,
+  next: (buf, hay, at, to) =>
+    nextLiteral(hay, AT, at, to, (i) => ATEXT[i > 0 ? buf[i - 1]! : 0] === 1 && ALNUM[buf[i + 1] ?? 0] === 1),
+};
+const AT = Buffer.from('@');
+
 function scanEmail(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
-  let i = buf.indexOf(0x40, from);
-  while (i >= 0 && i < to) {
-    // Cheap prefilter: an atext or dot before the '@', a letter or digit after it.
-    const before = i > 0 ? buf[i - 1]! : 0;
-    const match = ATEXT[before] && ALNUM[buf[i + 1] ?? 0] ? matchEmailAt(buf, i) : null;
+  forEachTrigger(buf, from, to, EMAIL_TRIGGER, (i) => {
+    const match = matchEmailAt(buf, i);
     if (match) {
       out.push({
         kind: 'email',
@@ -280,8 +358,8 @@ function scanEmail(buf: Buffer, from: number, to: number, out: ContentMatch[]): 
         confidence: 'probable',
       });
     }
-    i = buf.indexOf(0x40, i + 1);
-  }
+    return i + 1;
+  });
 }
 
 // ---------------------------------------------------------------- payment card numbers
@@ -441,32 +519,39 @@ function isCardStart(buf: Buffer, s: number): boolean {
 }
 
 // Strided scan: every number of ≥ 4 consecutive digits covers an index ≡ 0 (mod 4), so only those
-// bytes are tested; at a hit, the scan backs up to the start of the digit run and parses from there.
+// bytes are tested; at a hit, the scan backs up to the start of the digit run and parses from there,
+// then goes on at the first such index after the run (or the number). The native trigger also
+// passes over runs that cannot start a card number here (MayBeCard in native/scan-blocks.cc).
+const roundUp4 = (n: number) => n + ((4 - (n % 4)) % 4);
+const CARD_TRIGGER: Trigger = {
+  id: 4,
+  next: (buf, _hay, at, to) => {
+    for (let i = roundUp4(at); i < to; i += 4) if (isDigit(buf[i]!)) return i;
+    return -1;
+  },
+};
+
 // A digit run that starts before `from` belongs to the previous region.
 function scanCards(buf: Buffer, from: number, to: number, out: ContentMatch[]): void {
-  for (let i = from + ((4 - (from % 4)) % 4); i < to; i += 4) {
-    const b = buf[i]!;
-    if (b < 0x30 || b > 0x39) continue;
+  forEachTrigger(buf, from, to, CARD_TRIGGER, (i) => {
     let s = i;
     while (s > 0 && isDigit(buf[s - 1]!)) s--;
     let next = i + 1;
     while (next < buf.length && isDigit(buf[next]!)) next++;
-    if (s >= from && isCardStart(buf, s)) {
-      const card = parseCard(buf, s);
-      if (card !== null) {
-        const [end, scheme, digits] = card;
-        out.push({
-          kind: 'credit-card',
-          start: s,
-          end,
-          detail: `${scheme} card number (${digits} digits)`,
-          confidence: 'confirmed',
-        });
-        next = end;
-      }
+    const card = s >= from && isCardStart(buf, s) ? parseCard(buf, s) : null;
+    if (card !== null) {
+      const [end, scheme, digits] = card;
+      out.push({
+        kind: 'credit-card',
+        start: s,
+        end,
+        detail: `${scheme} card number (${digits} digits)`,
+        confidence: 'confirmed',
+      });
+      next = end;
     }
-    i = next + ((4 - (next % 4)) % 4) - 4;
-  }
+    return roundUp4(next);
+  });
 }
 
 export const CONTENT_RULES: readonly ContentRule[] = [
@@ -488,21 +573,22 @@ export const CONTENT_RULES: readonly ContentRule[] = [
     id: 'aws-access-key-id',
     kind: 'aws-access-key-id',
     source: 'AWS IAM User Guide, "Unique identifiers" (prefixes AKIA, ASIA, ...; 20 characters, base32 alphabet)',
-    trigger: 'indexOf of each 4-letter prefix, then 16 of [A-Z2-7] and word boundaries',
+    trigger: "'A', one of K S G I R N, any byte, 'A'; then the prefix, 16 of [A-Z2-7] and word boundaries",
     scan: scanAws,
   },
   {
     id: 'jwt',
     kind: 'jwt',
     source: 'RFC 7519 §3, RFC 7515 §7.1 (JWS compact serialisation)',
-    trigger: 'indexOf "eyJ", then header and payload that decode to JSON objects, header with "alg"',
+    trigger:
+      '"eyJ" not after a base64url character, then header and payload that decode to JSON objects, header with "alg"',
     scan: scanJwt,
   },
   {
     id: 'email',
     kind: 'email',
     source: 'RFC 5322 §3.4.1 (dot-atom addr-spec), RFC 1035 §2.3.4 (label lengths), RFC 5321 §4.5.3.1 (sizes)',
-    trigger: "indexOf '@'",
+    trigger: "'@' after an atext character or dot and before a letter or digit",
     scan: scanEmail,
   },
   {

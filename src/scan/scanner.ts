@@ -5,7 +5,7 @@
 import { CleanslateError } from '../errors/index.js';
 import { createPatternSource, verifyPass, type Extent } from '../io/index.js';
 import type { PlannedPattern, Target } from '../types.js';
-import { classifyRegion, isHighEntropy } from './classify.js';
+import { BlockClass, classifyBlocks, classifyRegion, isHighEntropy } from './classify.js';
 import { FINDING_KINDS, LOOKAHEAD, type Finding, type FindingKind } from './kinds.js';
 import { planSample, type SampleOptions } from './sampler.js';
 
@@ -45,10 +45,6 @@ export interface ScanResult {
 }
 
 export const SCAN_BLOCK = 4096;
-const ZERO_BLOCK = Buffer.alloc(SCAN_BLOCK);
-const ONES_BLOCK = Buffer.alloc(SCAN_BLOCK, 0xff);
-
-type BlockClass = 'zero' | 'ones' | 'high-entropy' | 'other';
 
 // Scans a target opened for reading; resolves the result, rejects with ERR_IO / ERR_INTERRUPTED.
 export async function scanTarget(target: Target, expect: Expectation, options: ScanOptions): Promise<ScanResult> {
@@ -67,18 +63,10 @@ export async function scanTarget(target: Target, expect: Expectation, options: S
     const buf = Buffer.from(window.buffer, window.byteOffset, window.byteLength);
     const scanWindow = { buf, base: offset, targetSize: target.sizeBytes };
     const blocks = residue.length;
-    const classes: (BlockClass | null)[] = new Array(blocks).fill(null);
-    for (let i = 0; i < blocks; i++) {
-      if (!residue[i]) continue;
-      const start = i * SCAN_BLOCK;
-      const end = Math.min(start + SCAN_BLOCK, length);
-      const cls = classifyBlock(buf, start, end);
-      classes[i] = cls;
-      if (cls === 'zero') stats.zeroBlocks++;
-      else if (cls === 'ones') stats.onesBlocks++;
-      else if (cls === 'high-entropy') stats.highEntropyBlocks++;
-      else stats.otherBlocks++;
-    }
+    // Classes of the residue blocks (BlockClass.skipped for the others).
+    const classes = new Uint8Array(blocks);
+    classifyBlocks(window.subarray(0, length), SCAN_BLOCK, residue, classes);
+    countClasses(classes, stats);
     // Signatures on every non-blank residue block (random-looking ones included: a JPEG header sits
     // in a block of compressed data); all content rules where the bytes are not random-looking, and
     // in random-looking blocks the strong ones (a key in one sector of an otherwise random block).
@@ -95,9 +83,9 @@ export async function scanTarget(target: Target, expect: Expectation, options: S
         if (block >= 0 && block < blocks) hit[block] = 1;
       }
     };
-    for (const cls of ['high-entropy', 'other'] as const) {
+    for (const cls of [BlockClass.highEntropy, BlockClass.other]) {
       forEachRun(classes, cls, (from, to) => {
-        const rules = cls === 'other' ? true : 'strong';
+        const rules = cls === BlockClass.other ? true : 'strong';
         record(
           classifyRegion(scanWindow, from * SCAN_BLOCK, Math.min(to * SCAN_BLOCK, length), { contentRules: rules }),
         );
@@ -108,7 +96,7 @@ export async function scanTarget(target: Target, expect: Expectation, options: S
     // unless they are themselves random-looking the content rules run on just them.
     if (residueBytes) {
       for (let i = 0; i < blocks; i++) {
-        if (classes[i] !== 'high-entropy') continue;
+        if (classes[i] !== BlockClass.highEntropy) continue;
         const start = i * SCAN_BLOCK;
         const [lo, hi] = residueBytes(buf, offset, start, Math.min(start + SCAN_BLOCK, length));
         if (hi - lo >= 1024 && isHighEntropy(buf, lo, hi)) continue;
@@ -119,8 +107,9 @@ export async function scanTarget(target: Target, expect: Expectation, options: S
     // blank nor random-looking, or that holds a finding.
     let runStart = -1;
     for (let i = 0; i <= blocks; i++) {
-      const cls = i < blocks ? classes[i] : null;
-      const isResidue = cls !== null && (expect.kind === 'pattern' || cls === 'other' || hit[i] === 1);
+      const cls = i < blocks ? classes[i]! : BlockClass.skipped;
+      const isResidue =
+        cls !== BlockClass.skipped && (expect.kind === 'pattern' || cls === BlockClass.other || hit[i] === 1);
       if (isResidue) {
         residueBlocks++;
         const at = offset + i * SCAN_BLOCK;
@@ -206,20 +195,18 @@ function createResidueLocator(pattern: PlannedPattern) {
   };
 }
 
-// zero / ones / high-entropy / other for buf[start, end).
-function classifyBlock(buf: Buffer, start: number, end: number): BlockClass {
-  const n = end - start;
-  if (buf.compare(ZERO_BLOCK, 0, n, start, end) === 0) return 'zero';
-  if (buf.compare(ONES_BLOCK, 0, n, start, end) === 0) return 'ones';
-  return isHighEntropy(buf, start, end) ? 'high-entropy' : 'other';
+// Adds the classified blocks to the stats.
+function countClasses(classes: Uint8Array, stats: ScanStats): void {
+  for (const cls of classes) {
+    if (cls === BlockClass.zero) stats.zeroBlocks++;
+    else if (cls === BlockClass.ones) stats.onesBlocks++;
+    else if (cls === BlockClass.highEntropy) stats.highEntropyBlocks++;
+    else if (cls === BlockClass.other) stats.otherBlocks++;
+  }
 }
 
 // Calls fn(from, to) for each maximal run of blocks of one class.
-function forEachRun(
-  classes: readonly (BlockClass | null)[],
-  cls: BlockClass,
-  fn: (from: number, to: number) => void,
-): void {
+function forEachRun(classes: Uint8Array, cls: number, fn: (from: number, to: number) => void): void {
   let from = -1;
   for (let i = 0; i <= classes.length; i++) {
     const inRun = i < classes.length && classes[i] === cls;
