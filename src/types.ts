@@ -166,6 +166,7 @@ export type ProgressEvent =
       durationMs: number;
       bytesPerSecond: number;
     }
+  | { type: 'notice'; target: string; message: string }
   | { type: 'completed'; target: string; result: 'PASS' | 'FAIL' }
   | { type: 'failed'; target: string; code: string; message: string };
 

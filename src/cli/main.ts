@@ -9,6 +9,7 @@ import { registerCertRender } from './commands/cert-render.js';
 import { registerDevices } from './commands/devices.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMethods } from './commands/methods.js';
+import { registerGate } from './commands/gate.js';
 import { registerScan } from './commands/scan.js';
 import { registerWipe } from './commands/wipe.js';
 import type { CommandContext } from './context.js';
@@ -42,6 +43,7 @@ export function buildProgram(context: CommandContext): Command {
   registerMethods(program);
   registerWipe(program, context);
   registerScan(program, context);
+  registerGate(program, context);
   registerKeys(program);
   registerCertRender(registerCert(program, context));
   registerAudit(program, context);

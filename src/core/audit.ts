@@ -10,7 +10,7 @@ import {
   type AuditProblem,
   type AuditVerification,
 } from '../audit/index.js';
-import { hostKeyPaths, keyIdOf, loadPublicKey, loadTrustDir } from '../cert/keys.js';
+import { hostKeyPaths, keyIdOf, loadPublicKey, loadTrustDir } from '../cert/index.js';
 import { resolveStateDir } from '../state/index.js';
 
 /** File name of the audit log in the state directory (DESIGN §9). */

@@ -2,7 +2,8 @@
  * core: the use cases (runWipe, listDevices), orchestration only. Effects come in through deps.
  * Must not import cli, commander or ora.
  */
-export { runWipe, type WipeReport, type WipeRequest, type Confirmation, type WipeVerification } from './run-wipe.js';
+export { runWipe, type WipeRequest, type Confirmation } from './run-wipe.js';
+export type { IssuedCertificate, WipeReport, WipeVerification } from './wipe-report.js';
 export { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
 export { listDevices } from './list-devices.js';
 export { runScan, type ScanReport, type ScanRequest } from './run-scan.js';
@@ -27,3 +28,4 @@ export {
   type CertificateVerifyRequest,
   type TrustSource,
 } from './verify-certificate.js';
+export { checkGate, type GateReport, type GateRequest } from './check-gate.js';

@@ -1,8 +1,8 @@
 // The wipe use case: resolve → identity → guards → exclusive open → plan → passes → verify → report.
 // Orchestration only; every effect comes through `deps`, so tests can swap any step.
 import { CleanslateError } from '../errors/index.js';
-import { findMethod, planWipe, SEED_BYTES, WIPE_METHODS } from '../methods/index.js';
 import type { ScanResult } from '../scan/index.js';
+import { findMethod, planWipe, SEED_BYTES, WIPE_METHODS } from '../methods/index.js';
 import type {
   DeviceIdentity,
   PassResult,
@@ -12,7 +12,10 @@ import type {
   VerifyResult,
   WipePlan,
 } from '../types.js';
+import { auditFacts, certifyWipe } from './certify-wipe.js';
+import type { IssuedCertificate, WipeReport, WipeVerification } from './wipe-report.js';
 import { expectationOfPass } from './expectation.js';
+import type { Provenance } from './provenance.js';
 import { createProgressMeter, rateOf } from './progress-meter.js';
 import { assertOpenedAsChecked, scanOpenTarget } from './run-scan.js';
 import { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
@@ -40,39 +43,14 @@ export interface WipeRequest {
   operator?: string | undefined;
   tenant?: string | undefined;
   volumeId?: string | undefined;
+  /** --key FILE: signs the certificate instead of the host key. */
+  keyPath?: string | undefined;
+  /** --cert-dir DIR. @default <state>/certs */
+  certDir?: string | undefined;
+  /** Human notices (a host key was created) for stderr. */
+  onNotice?: (message: string) => void;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
-}
-
-export interface WipeVerification {
-  mode: 'last' | 'all' | 'none';
-  passes: VerifyResult[];
-  bytesRead: number;
-  mismatches: number;
-  firstMismatchOffset: number | null;
-}
-
-export interface WipeReport {
-  target: { path: string; realPath: string; kind: 'block' | 'file'; sizeBytes: number };
-  identity: DeviceIdentity;
-  method: { id: string; label: string; methodType: 'clear' | 'purge'; source: string };
-  dryRun: boolean;
-  operator: string | null;
-  tenant: string | null;
-  volumeId: string | null;
-  seedCommitment: string;
-  seedFile: string | null;
-  plan: { index: number; pattern: string }[];
-  passes: PassResult[];
-  verification: WipeVerification;
-  /** The residual scan after the last pass, expecting what it wrote; null when not requested. */
-  scan: (Omit<ScanResult, 'firstResidueOffset'> & { expect: string }) | null;
-  bytesWritten: number;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  bytesPerSecond: number;
-  result: 'PASS' | 'FAIL' | 'DRY-RUN';
 }
 
 // Wipes one target as requested and returns its report; throws CleanslateError before any write
@@ -87,15 +65,60 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
       { target: request.target, step: 'plan' },
     );
   }
-  const resolved = await deps.resolveTarget(request.target);
-  const identity = await deps.readIdentity(resolved);
-  const system = await deps.readSystemState();
   const dryRun = request.dryRun ?? false;
-  await deps.assertGuards(identity, {
-    system,
-    confirmation: dryRun ? { yes: true, interactive: false } : request.confirmation,
-  });
+  // Keys first: a bad --key is a usage error before anything else happens.
+  const provenance = dryRun
+    ? null
+    : await deps.openProvenance({ keyPath: request.keyPath, certDir: request.certDir, onNotice: request.onNotice });
+  const facts = {
+    target: request.target,
+    volumeId: request.volumeId ?? null,
+    tenantId: request.tenant ?? null,
+    operator: request.operator ?? null,
+  };
+  let deviceId: string | null = null;
+  try {
+    const resolved = await deps.resolveTarget(request.target);
+    const identity = await deps.readIdentity(resolved);
+    deviceId = identity.id;
+    const system = await deps.readSystemState();
+    await deps.assertGuards(identity, {
+      system,
+      confirmation: dryRun ? { yes: true, interactive: false } : request.confirmation,
+    });
+    return await wipeIdentified(identity, method, started, request, deps, provenance);
+  } catch (error) {
+    // Every failure is recorded: refused, bad input, I/O error (wipe.failed) or interruption (wipe.aborted).
+    if (provenance && error instanceof CleanslateError) {
+      await provenance
+        .record({
+          ...facts,
+          deviceId,
+          type: error.code === 'ERR_INTERRUPTED' ? 'wipe.aborted' : 'wipe.failed',
+          result: error.code === 'ERR_INTERRUPTED' ? 'aborted' : 'error',
+          details: {
+            code: error.code,
+            exitCode: error.exitCode,
+            ...(error.step ? { step: error.step } : {}),
+            ...(error.offset !== undefined ? { offset: error.offset } : {}),
+          },
+        })
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+}
 
+// The run after the guards passed: exclusive open, plan, passes, verify and scan, then the record.
+async function wipeIdentified(
+  identity: DeviceIdentity,
+  method: NonNullable<ReturnType<typeof findMethod>>,
+  started: Date,
+  request: WipeRequest,
+  deps: WipeDeps,
+  provenance: Provenance | null,
+): Promise<WipeReport> {
+  const dryRun = provenance === null;
   const target = await deps.openTarget(identity.realPath, { access: 'write' });
   try {
     assertOpenedAsChecked(identity, target, request.target);
@@ -126,17 +149,36 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
         durationMs: ended.getTime() - started.getTime(),
         bytesPerSecond: 0,
         result: 'DRY-RUN',
+        certificate: null,
       };
     }
+    const facts = auditFacts({ ...base, tenant: base.tenant });
+    await provenance.record({
+      ...facts,
+      type: 'wipe.started',
+      result: 'started',
+      details: {
+        method: method.id,
+        passes: plan.passes.length,
+        sizeBytes: target.sizeBytes,
+        seedCommitment: plan.seedCommitment,
+      },
+    });
     const seedFile = await deps.saveSeed(method.id, seed);
-    const { passes, verification, scan } = await overwriteAndVerify(target, plan, request, deps);
-    const result = verification.mismatches === 0 && (scan === null || scan.clean) ? 'PASS' : 'FAIL';
+    const record = (pass: PassResult) =>
+      provenance.record({
+        ...facts,
+        type: 'pass.completed',
+        result: 'ok',
+        details: { pass: pass.index, pattern: pass.pattern, bytes: pass.bytes },
+      });
+    const { passes, verification, scan } = await overwriteAndVerify(target, plan, request, deps, record);
+    const result: 'PASS' | 'FAIL' = verification.mismatches === 0 && (scan === null || scan.clean) ? 'PASS' : 'FAIL';
     if (result === 'PASS' && !request.keepSeed) await deps.discardSeed(seedFile);
     const ended = deps.now();
     const bytesWritten = passes.reduce((sum, p) => sum + p.bytes, 0);
     const durationMs = ended.getTime() - started.getTime();
-    request.onProgress?.({ type: 'completed', target: request.target, result });
-    return {
+    const report: Omit<WipeReport, 'certificate'> = {
       ...base,
       dryRun: false,
       seedFile: result === 'PASS' && !request.keepSeed ? null : seedFile,
@@ -150,6 +192,37 @@ export async function runWipe(request: WipeRequest, deps: WipeDeps = defaultWipe
       bytesPerSecond: rateOf(bytesWritten, durationMs),
       result,
     };
+    if (scan) {
+      await provenance.record({
+        ...facts,
+        type: 'scan.completed',
+        result: scan.clean ? 'clean' : 'residue',
+        details: {
+          mode: scan.coverage.mode,
+          bytesScanned: scan.coverage.bytesScanned,
+          residueBlocks: scan.residueBlocks,
+        },
+      });
+    }
+    let certificate: IssuedCertificate | null = null;
+    if (result === 'PASS') {
+      certificate = await certifyWipe(report, plan, target, provenance);
+    } else {
+      await provenance.record({
+        ...facts,
+        type: 'wipe.failed',
+        result: 'FAIL',
+        details: {
+          mismatches: verification.mismatches,
+          residueBlocks: scan?.residueBlocks ?? 0,
+          ...(verification.firstMismatchOffset !== null
+            ? { firstMismatchOffset: verification.firstMismatchOffset }
+            : {}),
+        },
+      });
+    }
+    request.onProgress?.({ type: 'completed', target: request.target, result });
+    return { ...report, certificate };
   } finally {
     await target.close();
   }
@@ -162,6 +235,7 @@ async function overwriteAndVerify(
   plan: WipePlan,
   request: WipeRequest,
   deps: WipeDeps,
+  onPassDone: (pass: PassResult) => Promise<unknown>,
 ): Promise<{ passes: PassResult[]; verification: WipeVerification; scan: WipeReport['scan'] }> {
   const total = plan.passes.length;
   const passes: PassResult[] = [];
@@ -177,7 +251,9 @@ async function overwriteAndVerify(
     method: plan.methodId,
   });
   for (const pass of plan.passes) {
-    passes.push(await overwritePass(target, pass, total, request, deps));
+    const done = await overwritePass(target, pass, total, request, deps);
+    passes.push(done);
+    await onPassDone(done);
     const isLast = pass.index === total;
     const wantsVerify = plan.verify === 'all' || (plan.verify === 'last' && isLast);
     if (isLast && scanMode === 'full') {

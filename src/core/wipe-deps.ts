@@ -5,6 +5,7 @@ import { readIdentity, readSystemState, resolveTarget } from '../devices/index.j
 import { assertGuards } from '../guards/index.js';
 import { openTarget, verifyPass, writePass } from '../io/index.js';
 import { encodeSeedFile } from './expectation.js';
+import { openProvenance, type Provenance, type ProvenanceOptions } from './provenance.js';
 import { ensureStateSubdir, removeRunFile, resolveStateDir, writeSecretFile } from '../state/index.js';
 
 export interface WipeDeps {
@@ -20,6 +21,8 @@ export interface WipeDeps {
   /** Stores the run seed and its method (0600) until the run is done; resolves its path. */
   saveSeed: (methodId: string, seed: Uint8Array) => Promise<string>;
   discardSeed: (path: string) => Promise<void>;
+  /** Host key, audit log and certificate signer of the state directory. */
+  openProvenance: (options: Omit<ProvenanceOptions, 'stateDir'>) => Promise<Provenance>;
 }
 
 // The production wiring: real devices, guards, engine and state directory.
@@ -39,5 +42,6 @@ export function defaultWipeDeps(stateDir: string = resolveStateDir()): WipeDeps 
       return writeSecretFile(join(runs, `${randomUUID()}.seed`), encodeSeedFile(methodId, seed));
     },
     discardSeed: removeRunFile,
+    openProvenance: (options) => openProvenance({ ...options, stateDir }),
   };
 }

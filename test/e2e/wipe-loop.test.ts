@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeLoop } from '../helpers/gates.js';
 import { withLoopDevice } from '../helpers/loop-device.js';
-import { runCli, sha256Of } from '../helpers/run-cli.js';
+import { runCli, sha256Of, withoutKeyNotice } from '../helpers/run-cli.js';
 
 let state: string;
 beforeAll(() => {
@@ -23,7 +23,7 @@ describeLoop('wipe a loop device', () => {
       64,
       async ({ device }) => {
         const r = await runCli(['wipe', device, '--method', 'zero', '--yes', '--json'], { stateDir: state });
-        expect(r.stderr).toBe('');
+        expect(withoutKeyNotice(r.stderr)).toBe('');
         expect(r.exitCode).toBe(0);
         const report = JSON.parse(r.stdout);
         expect(report).toMatchObject({

@@ -30,3 +30,8 @@ export async function sha256Of(path: string): Promise<string> {
     .update(await readFile(path))
     .digest('hex');
 }
+
+// stderr without the one-time notice that the host signing key was created (first run in a state dir).
+export function withoutKeyNotice(stderr: string): string {
+  return stderr.replace(/^cleanslate: .*created the host signing key.*(\n|$)/m, '');
+}

@@ -22,15 +22,18 @@ interface WipeOptions {
   tenant?: string;
   volumeId?: string;
   keepSeed?: boolean;
+  key?: string;
+  certDir?: string;
 }
 
 const EXAMPLES = `
 Examples:
-  # one zero pass, verified, asking for the device's serial first
+  # one zero pass, verified and scanned, asking for the device's serial first; prints the certificate path
   cleanslate wipe /dev/sdb
 
   # a control plane: DoD 3-pass, no prompt, one JSON report, NDJSON progress on stderr
-  cleanslate wipe /dev/disk/by-id/nvme-EXAMPLE --method dod-3 --yes --json --progress ndjson
+  cleanslate wipe /dev/disk/by-id/nvme-EXAMPLE --method dod-3 --yes --json --progress ndjson \\
+    --volume-id vol-123 --tenant t-42 --operator reuse-hook --cert-dir /srv/certs --key /etc/cleanslate/signing.key
 
   # what would happen, without writing
   cleanslate wipe /dev/loop0 --method gutmann --dry-run
@@ -67,6 +70,11 @@ export function registerWipe(program: Command, context: CommandContext): void {
     .option('--tenant <id>', 'tenant the volume came back from')
     .option('--volume-id <id>', "the cloud's volume id")
     .option('--keep-seed', 'keep the run seed in the state directory after a successful run')
+    .option(
+      '--key <file>',
+      'Ed25519 private key (PKCS#8 PEM, mode 0600) that signs the certificate (default: the host key)',
+    )
+    .option('--cert-dir <dir>', 'where certificates are written (default: <state>/certs)')
     .addHelpText('after', EXAMPLES)
     .action(async (targets: string[], options: WipeOptions) => {
       context.setExitCode(await wipeTargets(targets, options, context));
@@ -90,6 +98,9 @@ async function wipeTargets(targets: string[], options: WipeOptions, context: Com
       operator: options.operator,
       tenant: options.tenant,
       volumeId: options.volumeId,
+      keyPath: options.key,
+      certDir: options.certDir,
+      onNotice: (message) => display.listener({ type: 'notice', target, message }),
       signal: context.signal,
       onProgress: display.listener,
     };
@@ -194,4 +205,8 @@ function printHumanReport(report: WipeReport): void {
   }
   out(`  seed     sha256:${report.seedCommitment}${report.seedFile ? ` (kept in ${report.seedFile})` : ''}`);
   out(`  total    ${formatBytes(report.bytesWritten)} written in ${formatDuration(report.durationMs)}`);
+  if (report.certificate) {
+    out(`  cert     ${report.certificate.path}`);
+    out(`           signed by ${report.certificate.keyId}, audit entry ${report.certificate.audit.seq}`);
+  } else if (report.result === 'FAIL') out('  cert     none: the run did not pass (recorded in the audit log)');
 }

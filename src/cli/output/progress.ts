@@ -19,7 +19,13 @@ export function createProgressDisplay(
   const useSpinner = mode === 'tty' || (mode === 'auto' && stream.isTTY === true);
   if (mode === 'ndjson') return ndjsonDisplay(stream);
   if (useSpinner) return spinnerDisplay(stream);
-  return { listener: () => {}, stop: () => {} };
+  // No progress, but notices (a new host key) still reach the operator.
+  return {
+    listener: (event) => {
+      if (event.type === 'notice') stream.write(`cleanslate: ${event.message}\n`);
+    },
+    stop: () => {},
+  };
 }
 
 function ndjsonDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
@@ -40,7 +46,12 @@ function spinnerDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
     listener: (event) => {
       const text = describeEvent(event);
       if (text === null) return;
-      if (event.type === 'pass.completed' || event.type === 'verify.completed' || event.type === 'scan.completed') {
+      if (
+        event.type === 'pass.completed' ||
+        event.type === 'verify.completed' ||
+        event.type === 'scan.completed' ||
+        event.type === 'notice'
+      ) {
         ensure().stopAndPersist({ symbol: noColor ? '*' : '✔', text });
         spinner = undefined;
         return;
@@ -80,6 +91,8 @@ export function describeEvent(event: ProgressEvent): string | null {
       return `${event.target}: scan ${percentLine(event.bytes, event.totalBytes, event.bytesPerSecond)}`;
     case 'scan.completed':
       return `${event.target}: scan done, ${event.findings} finding(s), ${event.residueBlocks} residue block(s), ${formatRate(event.bytesPerSecond)}`;
+    case 'notice':
+      return `${event.target}: ${event.message}`;
     case 'scan.finding':
     case 'completed':
     case 'failed':
