@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a loop device this script creates: a 256 MiB image holding an ext4 filesystem
-# with files is attached as /dev/loopN and wiped with cleanslate (DoD 3-pass, verified), with
-# progress. Everything it creates is detached and removed at the end, also on failure.
+# with files is attached as /dev/loopN, scanned (residue found), wiped with cleanslate (DoD 3-pass,
+# verified and scanned, with progress), certified, and the certificate is checked with cleanslate,
+# with openssl alone, and by the reuse gate. Everything it creates is detached and removed at the end, also on failure.
 # Needs root (losetup). Usage: ./scripts/demo.sh [--method ID]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +52,31 @@ set -e
 ((status == 1)) || { echo "expected the scan to find residue (exit 1), got $status" >&2; exit 1; }
 
 echo
-echo "== cleanslate wipe $loop --method $METHOD --yes   (passes, then a full residual scan)"
-node bin/cleanslate.js wipe "$loop" --method "$METHOD" --yes --progress tty
+echo "== cleanslate wipe $loop --method $METHOD --yes   (passes, a full residual scan, a signed certificate)"
+node bin/cleanslate.js wipe "$loop" --method "$METHOD" --yes --progress tty --operator demo --tenant tenant-42 \
+  --cert-dir "$work/certs"
+cert=$(ls "$work"/certs/*.cert.json)
+
+echo
+echo "== cleanslate cert verify   (the host key of the state directory)"
+node bin/cleanslate.js cert verify "$cert"
+
+echo
+echo "== openssl alone: rebuild the DSSE pre-authentication encoding and check the Ed25519 signature"
+jq -r .payload "$cert" | base64 -d >"$work/body.bin"
+type=$(jq -r .payloadType "$cert")
+{ printf 'DSSEv1 %d %s %d ' "${#type}" "$type" "$(stat -c %s "$work/body.bin")"; cat "$work/body.bin"; } >"$work/pae.bin"
+jq -r '.signatures[0].sig' "$cert" | base64 -d >"$work/sig.bin"
+openssl pkeyutl -verify -pubin -inkey "$CLEANSLATE_HOME/keys/cleanslate-signing.pub" -rawin -in "$work/pae.bin" \
+  -sigfile "$work/sig.bin"
+
+echo
+echo "== cleanslate gate $loop --cert …   (may it go to the next tenant?)"
+node bin/cleanslate.js gate "$loop" --cert "$cert"
+
+echo
+echo "== cleanslate audit verify"
+node bin/cleanslate.js audit verify
 
 echo
 echo "== cleanslate scan $loop   (after: blank or random-looking blocks only)"

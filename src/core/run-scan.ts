@@ -17,6 +17,8 @@ export interface ScanRequest {
   maxFindings?: number;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Human notices (a host key was created) for stderr. */
+  onNotice?: (message: string) => void;
 }
 
 /** The `scan --json` document of DESIGN §5. */
@@ -35,6 +37,20 @@ export async function runScan(request: ScanRequest, deps: WipeDeps = defaultWipe
   try {
     assertOpenedAsChecked(identity, target, request.target);
     const result = await scanOpenTarget(target, expect, expectText, request);
+    const provenance = await deps.openProvenance({ onNotice: request.onNotice });
+    await provenance.record({
+      type: 'scan.completed',
+      target: request.target,
+      deviceId: identity.id,
+      result: result.clean ? 'clean' : 'residue',
+      details: {
+        mode: result.coverage.mode,
+        expect: expectText,
+        bytesScanned: result.coverage.bytesScanned,
+        residueBlocks: result.residueBlocks,
+        findings: Object.values(result.counts).reduce<number>((a, b) => a + (b ?? 0), 0),
+      },
+    });
     const { firstResidueOffset: _first, ...rest } = result;
     return {
       target: { path: request.target, kind: identity.kind, sizeBytes: target.sizeBytes },

@@ -169,6 +169,16 @@ describe('wipe issues a certificate', () => {
     });
   });
 
+  test('a scan is recorded in the audit log too (read-only on the target)', async () => {
+    const r = await runCli(['scan', image, '--json'], { stateDir: state });
+    expect(r.exitCode).toBe(1);
+    const show = JSON.parse((await runCli(['audit', 'show', '--json'], { stateDir: state })).stdout) as {
+      entries: { type: string; result: string; target: string }[];
+    };
+    expect(show.entries.at(-1)).toMatchObject({ type: 'scan.completed', result: 'residue', target: image });
+    expect((await runCli(['audit', 'verify'], { stateDir: state })).exitCode).toBe(0);
+  });
+
   test('gate: open on the certified image, closed after one byte at 4096 changes, 5 for a tampered certificate', async () => {
     const r = await runCli(['wipe', image, '--method', 'random', '--yes', '--json'], { stateDir: state });
     const { certificate } = JSON.parse(r.stdout);

@@ -84,6 +84,7 @@ export function registerScan(program: Command, context: CommandContext): void {
           ...(residueFraction !== undefined ? { residueFraction } : {}),
           signal: context.signal,
           onProgress: display.listener,
+          onNotice: (message) => display.listener({ type: 'notice', target, message }),
         });
       } finally {
         display.stop();
