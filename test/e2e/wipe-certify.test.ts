@@ -170,12 +170,13 @@ describe('wipe issues a certificate', () => {
   });
 
   test('a scan is recorded in the audit log too (read-only on the target)', async () => {
+    // the image holds random bytes: random-looking blocks are not residue
     const r = await runCli(['scan', image, '--json'], { stateDir: state });
-    expect(r.exitCode).toBe(1);
+    expect(r.exitCode).toBe(0);
     const show = JSON.parse((await runCli(['audit', 'show', '--json'], { stateDir: state })).stdout) as {
       entries: { type: string; result: string; target: string }[];
     };
-    expect(show.entries.at(-1)).toMatchObject({ type: 'scan.completed', result: 'residue', target: image });
+    expect(show.entries.at(-1)).toMatchObject({ type: 'scan.completed', result: 'clean', target: image });
     expect((await runCli(['audit', 'verify'], { stateDir: state })).exitCode).toBe(0);
   });
 
