@@ -1,13 +1,17 @@
 // The `keys generate` use case: a new Ed25519 signing key pair in a directory (default <state>/keys).
-import { writeKeyPair, type KeyPairFiles } from '../cert/index.js';
+import { existsSync } from 'node:fs';
+import { hostKeyPaths, writeKeyPair, type KeyPairFiles } from '../cert/index.js';
 import { resolveStateDir } from '../state/index.js';
 import { join } from 'node:path';
+import { openProvenance } from './provenance.js';
 
 export interface GenerateKeysRequest {
   /** Directory for cleanslate-signing.key / .pub. @default <state>/keys */
   outDir?: string | undefined;
   /** @default resolveStateDir() */
   stateDir?: string | undefined;
+  /** Human notices (the host key was created to sign the audit entry) for stderr. */
+  onNotice?: (message: string) => void;
 }
 
 export interface GenerateKeysReport extends KeyPairFiles {
@@ -15,7 +19,20 @@ export interface GenerateKeysReport extends KeyPairFiles {
 }
 
 // Writes a new key pair (private 0600, public 0644); refuses (ERR_KEY_EXISTS, exit 2) to overwrite.
-export function generateKeys(request: GenerateKeysRequest = {}): GenerateKeysReport {
-  const outDir = request.outDir ?? join(request.stateDir ?? resolveStateDir(), 'keys');
-  return { outDir, ...writeKeyPair(outDir) };
+// The new key is recorded (key.generated) in the audit log of the state directory.
+export async function generateKeys(request: GenerateKeysRequest = {}): Promise<GenerateKeysReport> {
+  const stateDir = request.stateDir ?? resolveStateDir();
+  const outDir = request.outDir ?? join(stateDir, 'keys');
+  const files = writeKeyPair(outDir);
+  // Recorded when the state directory has a host key to sign the entry (this key, when generated
+  // into <state>/keys); a key made elsewhere before any host key exists creates none as a side effect.
+  if (existsSync(hostKeyPaths(stateDir).privateKeyPath)) {
+    const provenance = await openProvenance({ stateDir, ...(request.onNotice ? { onNotice: request.onNotice } : {}) });
+    await provenance.record({
+      type: 'key.generated',
+      result: 'ok',
+      details: { keyId: files.keyId, path: files.privateKeyPath },
+    });
+  }
+  return { outDir, ...files };
 }

@@ -180,6 +180,17 @@ describe('wipe issues a certificate', () => {
     expect((await runCli(['audit', 'verify'], { stateDir: state })).exitCode).toBe(0);
   });
 
+  test('keys generate is recorded in the audit log (signed by the host key)', async () => {
+    await runCli(['keys', 'generate'], { stateDir: state }); // the host key, <state>/keys
+    const r = await runCli(['keys', 'generate', '--out', join(dir.name, 'k'), '--json'], { stateDir: state });
+    expect(r.exitCode).toBe(0);
+    const { keyId } = JSON.parse(r.stdout);
+    const show = JSON.parse((await runCli(['audit', 'show', '--json'], { stateDir: state })).stdout) as {
+      entries: { type: string; details?: { keyId?: string } }[];
+    };
+    expect(show.entries.at(-1)).toMatchObject({ type: 'key.generated', details: { keyId } });
+  });
+
   test('gate: open on the certified image, closed after one byte at 4096 changes, 5 for a tampered certificate', async () => {
     const r = await runCli(['wipe', image, '--method', 'random', '--yes', '--json'], { stateDir: state });
     const { certificate } = JSON.parse(r.stdout);

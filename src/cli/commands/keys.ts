@@ -27,8 +27,11 @@ export function registerKeys(program: Command): void {
     .option('--out <dir>', 'directory for the key files (default <state>/keys)')
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', EXAMPLES)
-    .action((options: { out?: string; json?: boolean }) => {
-      const report = generateKeys({ outDir: options.out });
+    .action(async (options: { out?: string; json?: boolean }) => {
+      const report = await generateKeys({
+        outDir: options.out,
+        onNotice: (message) => process.stderr.write(`cleanslate: ${message}\n`),
+      });
       if (options.json) {
         printJson({ keyId: report.keyId, privateKeyPath: report.privateKeyPath, publicKeyPath: report.publicKeyPath });
         return;
