@@ -148,22 +148,8 @@ export interface SanitizationPredicate {
     endedAt: string;
     bytesWritten: number;
   };
-  verification: {
-    mode: 'last' | 'all' | 'none';
-    method: string;
-    bytesRead: number;
-    mismatches: number;
-    claim: string | null;
-  };
-  residualScan: {
-    mode: 'full' | 'sample' | 'none';
-    bytesScanned: number;
-    samples: number | null;
-    claim: string | null;
-    findings: Record<string, number>;
-    residueBlocks: number;
-    result: 'clean' | 'not-run';
-  };
+  verification: CertificateInput['verification'] & { method: string };
+  residualScan: CertificateInput['residualScan'] & { result: 'clean' | 'not-run' };
   finalState: {
     expect: string;
     pattern: FinalStatePattern;

@@ -8,6 +8,7 @@ import {
   type ParsedCertificate,
   type QrMatrix,
   type RenderOptions,
+  qrDarkRuns,
 } from './render-model.js';
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -34,18 +35,7 @@ export function qrSvg(qr: QrMatrix, label: string): string {
   const quiet = 4;
   const side = qr.size + 2 * quiet;
   let d = '';
-  for (let row = 0; row < qr.size; row++) {
-    let col = 0;
-    while (col < qr.size) {
-      if (!qr.modules[row * qr.size + col]) {
-        col++;
-        continue;
-      }
-      const start = col;
-      while (col < qr.size && qr.modules[row * qr.size + col]) col++;
-      d += `M${start + quiet} ${row + quiet}h${col - start}v1h-${col - start}z`;
-    }
-  }
+  for (const { row, start, length } of qrDarkRuns(qr)) d += `M${start + quiet} ${row + quiet}h${length}v1h-${length}z`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges" ` +
     `role="img" aria-label="${escapeHtml(label)}"><rect width="${side}" height="${side}" fill="#fff"/>` +

@@ -286,6 +286,24 @@ export function qrSummary(certificateId: string, result: string, payloadDigest: 
   return `cleanslate:v1:${id}:${res}:${payloadDigest}`;
 }
 
+// The dark modules of a QR matrix as horizontal runs, row by row (what both renderers draw).
+export function qrDarkRuns(qr: QrMatrix): { row: number; start: number; length: number }[] {
+  const runs: { row: number; start: number; length: number }[] = [];
+  for (let row = 0; row < qr.size; row++) {
+    let col = 0;
+    while (col < qr.size) {
+      if (!qr.modules[row * qr.size + col]) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < qr.size && qr.modules[row * qr.size + col]) col++;
+      runs.push({ row, start, length: col - start });
+    }
+  }
+  return runs;
+}
+
 // The QR modules of a text (error correction M), as a square 0/1 matrix.
 export function qrMatrix(text: string): QrMatrix {
   const { modules } = createQr(text, { errorCorrectionLevel: 'M' });

@@ -10,6 +10,7 @@ import {
   type ParsedCertificate,
   type QrMatrix,
   type RenderOptions,
+  qrDarkRuns,
 } from './render-model.js';
 
 type Doc = PDFKit.PDFDocument;
@@ -148,17 +149,8 @@ function qrCode(doc: Doc, qr: QrMatrix, x: number, y: number, size: number): voi
   const quiet = 4;
   const module = size / (qr.size + 2 * quiet);
   doc.rect(x, y, size, size).fill('#ffffff');
-  for (let row = 0; row < qr.size; row++) {
-    let col = 0;
-    while (col < qr.size) {
-      if (!qr.modules[row * qr.size + col]) {
-        col++;
-        continue;
-      }
-      const start = col;
-      while (col < qr.size && qr.modules[row * qr.size + col]) col++;
-      doc.rect(x + (quiet + start) * module, y + (quiet + row) * module, (col - start) * module, module);
-    }
+  for (const { row, start, length } of qrDarkRuns(qr)) {
+    doc.rect(x + (quiet + start) * module, y + (quiet + row) * module, length * module, module);
   }
   doc.fill('#000000');
 }
