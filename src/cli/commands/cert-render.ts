@@ -10,8 +10,6 @@ import {
   MISSING,
   type ParsedCertificate,
 } from '../../cert/render-model.js';
-import { renderCertificateHtml } from '../../cert/render-html.js';
-import { renderCertificatePdf } from '../../cert/render-pdf.js';
 import { CleanslateError } from '../../errors/index.js';
 
 type RenderFormat = 'pdf' | 'html';
@@ -109,8 +107,9 @@ export function registerCertRender(cert: Command): void {
       const renderOptions = { organisation: options.org };
       const data =
         options.format === 'html'
-          ? renderCertificateHtml(cert, renderOptions)
-          : await renderCertificatePdf(cert, renderOptions);
+          ? (await import('../../cert/render-html.js')).renderCertificateHtml(cert, renderOptions)
+          : // loaded only here: pdfkit is large, and no other command needs it
+            await (await import('../../cert/render-pdf.js')).renderCertificatePdf(cert, renderOptions);
       const predicate = cert.statement.predicate as Record<string, unknown>;
       const id = typeof predicate.certificateId === 'string' ? predicate.certificateId : MISSING;
       process.stderr.write(
