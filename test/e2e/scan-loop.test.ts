@@ -1,13 +1,20 @@
 // `cleanslate scan` on real loop devices (root + CLEANSLATE_TEST_LOOP=1): a block device target,
 // a read-only device (scan never opens for writing), and the residue scenarios on a device.
 import { execa } from 'execa';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import tmp from 'tmp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { describeLoop } from '../helpers/gates.js';
 import { withLoopDevice } from '../helpers/loop-device.js';
 import { sha256Of } from '../helpers/run-cli.js';
-import { FAST_TMP, makeScanImage, reports, type ManifestEntry, scanJson as scanJsonIn } from '../helpers/scan-image.js';
+import {
+  FAST_TMP,
+  makeScanImage,
+  reports,
+  type ManifestEntry,
+  scanJson as scanJsonIn,
+  pemBlock,
+  plant,
+} from '../helpers/scan-image.js';
 
 const MiB = 1024 * 1024;
 let state: tmp.DirResult;
@@ -17,22 +24,6 @@ beforeAll(() => {
 afterAll(() => state.removeCallback());
 
 const scanJson = (args: string[]) => scanJsonIn(args, state.name);
-
-function plant(path: string, offset: number, buf: Uint8Array): void {
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, buf, 0, buf.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function pemBlock(): Promise<Buffer> {
-  const key = (await execa('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])).stdout;
-  const block = Buffer.alloc(4096);
-  block.write(`${key}\n`, 'latin1');
-  return block;
-}
 
 describeLoop('scan a loop device', () => {
   test('a read-only loop device (losetup -r) is scanned, not refused: exit 1 with the residue, never 3; unchanged', async () => {

@@ -8,7 +8,14 @@ import tmp from 'tmp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isRoot } from '../helpers/gates.js';
 import { runCli, sha256Of } from '../helpers/run-cli.js';
-import { FAST_TMP, makeRandomImage, type ScanReport, scanJson as scanJsonIn } from '../helpers/scan-image.js';
+import {
+  FAST_TMP,
+  makeRandomImage,
+  type ScanReport,
+  scanJson as scanJsonIn,
+  pemBlock,
+  plant,
+} from '../helpers/scan-image.js';
 
 tmp.setGracefulCleanup();
 
@@ -35,25 +42,6 @@ function zeroImage(name: string, sizeMiB: number): string {
     closeSync(fd);
   }
   return path;
-}
-
-// Writes buf into path at offset without truncating it.
-function plant(path: string, offset: number, buf: Uint8Array): void {
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, buf, 0, buf.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-// A PEM private key made by openssl, padded with zeros to one 4 KiB block.
-async function pemBlock(): Promise<Buffer> {
-  const key = (await execa('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])).stdout;
-  expect(key).toContain('-----BEGIN PRIVATE KEY-----');
-  const block = Buffer.alloc(4096);
-  block.write(`${key}\n`, 'latin1');
-  return block;
 }
 
 function fillImage(name: string, sizeMiB: number, byte: number): string {

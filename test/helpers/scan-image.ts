@@ -1,7 +1,7 @@
 // Images for `cleanslate scan` tests, built by scripts/fixtures/*.sh from real tools, and the
 // shapes of the scan report and of the fixture manifest.
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +101,23 @@ export async function scanJson(
     throw new Error(`scan ${args.join(' ')} printed no JSON (exit ${r.exitCode}): ${r.stderr}`);
   }
   return { exitCode: r.exitCode, report, stderr: r.stderr };
+}
+
+// Writes buf into path at offset without truncating it.
+export function plant(path: string, offset: number, buf: Uint8Array): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, buf, 0, buf.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// A PEM private key made by openssl, padded with zeros to one 4 KiB block.
+export async function pemBlock(): Promise<Buffer> {
+  const key = (await execa('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])).stdout;
+  if (!key.includes('-----BEGIN PRIVATE KEY-----')) throw new Error('openssl did not print a PEM private key');
+  const block = Buffer.alloc(4096);
+  block.write(`${key}\n`, 'latin1');
+  return block;
 }

@@ -1,7 +1,6 @@
 // The engine on regular files: O_DIRECT where the filesystem allows it (/tmp), the page-cache
 // fallback where it does not (tmpfs), odd sizes, corruption, abort and dry run.
 import { execaSync } from 'execa';
-import { createCipheriv } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -16,9 +15,9 @@ import {
 import { join } from 'node:path';
 import tmp from 'tmp';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CleanslateError } from '../../../src/errors/index.js';
 import { dryRunTarget, openTarget, verifyPass, writePass } from '../../../src/io/index.js';
 import type { PlannedPattern } from '../../../src/types.js';
+import { expectedContent as expected, rejection } from '../../helpers/io-expect.js';
 
 tmp.setGracefulCleanup();
 const MiB = 1024 * 1024;
@@ -34,23 +33,6 @@ function makeFile(dir: string, size: number, fill = 0x5a): string {
   const path = join(dir, `image-${counter++}.img`);
   writeFileSync(path, Buffer.alloc(size, fill));
   return path;
-}
-
-function expected(pattern: PlannedPattern, size: number): Buffer {
-  if (pattern.kind === 'aes-ctr')
-    return createCipheriv('aes-256-ctr', Buffer.from(pattern.keyHex, 'hex'), Buffer.alloc(16)).update(
-      Buffer.alloc(size),
-    );
-  return Buffer.from(Array.from({ length: size }, (_, i) => pattern.bytes[i % pattern.bytes.length]!));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CleanslateError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CleanslateError);
-  return err as CleanslateError;
 }
 
 const AES: PlannedPattern = { kind: 'aes-ctr', keyHex: '5e'.repeat(32) };

@@ -5,24 +5,15 @@ import { truncate } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { expect, test } from 'vitest';
-import { CleanslateError } from '../../../src/errors/index.js';
 import { openTarget, verifyPass, writePass } from '../../../src/io/index.js';
 import type { PlannedPattern } from '../../../src/types.js';
 import { describeLoop } from '../../helpers/gates.js';
 import { withLoopDevice } from '../../helpers/loop-device.js';
+import { rejection } from '../../helpers/io-expect.js';
 
 const MiB = 1024 * 1024;
 const AES: PlannedPattern = { kind: 'aes-ctr', keyHex: '1f'.repeat(32) };
 const ZERO: PlannedPattern = { kind: 'bytes', bytes: [0] };
-
-async function rejection(promise: Promise<unknown>): Promise<CleanslateError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CleanslateError);
-  return err as CleanslateError;
-}
 
 describeLoop('io engine on loop devices', () => {
   test('size comes from sysfs and equals blockdev --getsize64; statKey is rdev:MAJ:MIN', async () => {

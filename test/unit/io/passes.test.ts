@@ -1,9 +1,8 @@
-import { createCipheriv } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { CleanslateError } from '../../../src/errors/index.js';
 import { dryRunTarget, verifyPass, writePass } from '../../../src/io/index.js';
 import type { PlannedPattern } from '../../../src/types.js';
 import { createMemoryTarget } from './memory-target.js';
+import { expectedContent, rejection } from '../../helpers/io-expect.js';
 
 const KB = 1024;
 const KEY_HEX = 'aa'.repeat(32);
@@ -12,23 +11,6 @@ const patterns: Array<[string, PlannedPattern]> = [
   ['0x92 0x49 0x24', { kind: 'bytes', bytes: [0x92, 0x49, 0x24] }],
   ['aes-ctr', { kind: 'aes-ctr', keyHex: KEY_HEX }],
 ];
-
-function expectedContent(pattern: PlannedPattern, size: number): Buffer {
-  if (pattern.kind === 'aes-ctr')
-    return createCipheriv('aes-256-ctr', Buffer.from(pattern.keyHex, 'hex'), Buffer.alloc(16)).update(
-      Buffer.alloc(size),
-    );
-  return Buffer.from(Array.from({ length: size }, (_, i) => pattern.bytes[i % pattern.bytes.length]!));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CleanslateError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(CleanslateError);
-  return err as CleanslateError;
-}
 
 describe('writePass + verifyPass', () => {
   test.for(patterns)(
