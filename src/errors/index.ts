@@ -52,6 +52,20 @@ export const ERROR_CODES = {
   ERR_AUDIT_UNREADABLE: 'usage',
   /** Appending to the audit log failed (open, lock, write, fsync). */
   ERR_AUDIT_IO: 'io',
+  /** The requested crypto-erase backend cannot act on this device (wrong kind, missing tool, frozen, not supported). */
+  ERR_ERASE_UNSUPPORTED: 'unsupported',
+  /** The device reported that its erase (sanitize, format, security erase) failed. */
+  ERR_ERASE_FAILED: 'io',
+  /** The device did not report completion of its erase in time. */
+  ERR_ERASE_TIMEOUT: 'io',
+  /** A --ledger / CLEANSLATE_LEDGER value that is not a postgres:// or postgresql:// URL. */
+  ERR_LEDGER_URL: 'usage',
+  /** The ledger cannot be reached: refused, timed out, authentication failed, no such database. */
+  ERR_LEDGER_UNREACHABLE: 'io',
+  /** A ledger query failed: schema missing (run `ledger init`), permission denied, connection lost. */
+  ERR_LEDGER_IO: 'io',
+  /** The ledger holds a different record under the same key (host key + seq, certificate id), or an entry does not chain. */
+  ERR_LEDGER_CONFLICT: 'signature',
   ERR_INTERNAL: 'io',
 } as const satisfies Record<string, ExitCodeName>;
 

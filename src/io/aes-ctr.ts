@@ -20,10 +20,10 @@ export interface AesCtrStream {
   /** fill, on the threadpool with the native backend (else synchronously); buf is off-limits until it settles. */
   fillAsync(buf: Uint8Array, offset: number): Promise<void>;
   /**
-   * Native backend only: XORs buf in place with the keystream at offset (bytes that equal it become
-   * 0) on the threadpool, and resolves whether all of buf equalled it.
+   * Native backend only: resolves, from the threadpool, whether buf holds exactly the keystream
+   * bytes [offset, offset + buf.length); buf is only read.
    */
-  xorIsZeroAsync?: (buf: Uint8Array, offset: number) => Promise<boolean>;
+  matchesAsync?: (buf: Uint8Array, offset: number) => Promise<boolean>;
 }
 
 const AES_BLOCK = 16;
@@ -63,7 +63,7 @@ export function createAesCtrStream(key: Uint8Array, backend: AesBackend = aesBac
     backend,
     fill: (buf, offset) => native.fill(keyCopy, counter, at(offset), buf),
     fillAsync: (buf, offset) => native.fillAsync(keyCopy, counter, at(offset), buf),
-    xorIsZeroAsync: (buf, offset) => native.xorIsZeroAsync(keyCopy, counter, at(offset), buf),
+    matchesAsync: (buf, offset) => native.matchesKeystreamAsync(keyCopy, counter, at(offset), buf),
   };
 }
 

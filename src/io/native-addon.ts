@@ -19,9 +19,9 @@ export interface NativeAddon {
   /** buf = AES-256-CTR keystream from `counter`, after dropping `skip` bytes. */
   fill(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): void;
   fillAsync(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): Promise<void>;
-  /** buf ^= the keystream; returns whether buf is now all zero (it held exactly the keystream). */
-  xorIsZero(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): boolean;
-  xorIsZeroAsync(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): Promise<boolean>;
+  /** Whether buf holds exactly the keystream (buf is only read; stops at the first 16 KiB that differs). */
+  matchesKeystream(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): boolean;
+  matchesKeystreamAsync(key: Uint8Array, counter: Uint8Array, skip: number, buf: Uint8Array): Promise<boolean>;
   /** Whether buf[i] === tile[i % tile.length] for every i, on the threadpool. */
   matchesTileAsync(buf: Uint8Array, tile: Uint8Array): Promise<boolean>;
   /**
@@ -36,7 +36,7 @@ export interface NativeAddon {
 
 // From src/io/ (tests) and dist/io/ (built) alike, node-gyp's output is two levels up.
 const ADDON_PATH = '../../build/Release/cleanslate_aes.node';
-const EXPORTS = ['fill', 'fillAsync', 'xorIsZero', 'xorIsZeroAsync', 'matchesTileAsync'] as const;
+const EXPORTS = ['fill', 'fillAsync', 'matchesKeystream', 'matchesKeystreamAsync', 'matchesTileAsync'] as const;
 
 let addon: NativeAddon | null | undefined;
 

@@ -21,11 +21,10 @@ export interface PatternSource {
    */
   fillAsync(buf: Uint8Array, offset: number): Promise<void>;
   /**
-   * Only for a stream from the native AES backend: XORs buf in place with the content at offset, so
-   * bytes that match become 0, on the threadpool; resolves true when all of buf matched. Saves a
-   * verify the second (expected) buffer and a pass over memory.
+   * Only for a stream from the native AES backend: resolves, from the threadpool, whether buf holds
+   * exactly the content at offset (buf is only read). Saves a verify the second (expected) buffer.
    */
-  xorIsZeroAsync?: (buf: Uint8Array, offset: number) => Promise<boolean>;
+  matchesAsync?: (buf: Uint8Array, offset: number) => Promise<boolean>;
 }
 
 const AES_BLOCK = 16;
@@ -70,7 +69,7 @@ function createAesCtrSource(pattern: Extract<PlannedPattern, { kind: 'aes-ctr' }
   if (!/^[0-9a-fA-F]{64}$/.test(pattern.keyHex))
     throw new RangeError('an aes-ctr pattern needs a 256-bit key as 64 hex digits');
   const stream = createAesCtrStream(Buffer.from(pattern.keyHex, 'hex'));
-  const xorIsZeroAsync = stream.xorIsZeroAsync;
+  const matchesAsync = stream.matchesAsync;
   return {
     pattern,
     period: 0,
@@ -82,10 +81,10 @@ function createAesCtrSource(pattern: Extract<PlannedPattern, { kind: 'aes-ctr' }
       checkOffset(offset);
       await stream.fillAsync(buf, offset);
     },
-    ...(xorIsZeroAsync && {
-      async xorIsZeroAsync(buf: Uint8Array, offset: number) {
+    ...(matchesAsync && {
+      async matchesAsync(buf: Uint8Array, offset: number) {
         checkOffset(offset);
-        return xorIsZeroAsync(buf, offset);
+        return matchesAsync(buf, offset);
       },
     }),
   };

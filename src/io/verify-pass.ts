@@ -78,33 +78,38 @@ export async function verifyPass(
   const started = performance.now();
   const slots = createIoSlots(inFlight);
   // How a chunk is compared, cheapest first:
-  // - native AES stream: XOR the read buffer in place with the keystream on the threadpool, so
-  //   matching bytes become 0 (one pass over memory, no second buffer, off the JS thread);
+  // - native AES stream: regenerate the keystream in cache-sized pieces on the threadpool and compare
+  //   (the read buffer is only read, no second buffer, off the JS thread);
   // - fixed pattern: compare against small tiles that stay in cache (one per phase), on the
   //   threadpool with the native addon (the JS thread only dispatches reads), else on the JS thread;
   // - node:crypto stream: regenerate into an expected buffer per lane while the read is in flight.
-  // Only a chunk that differs is then checked block by block on the JS thread (after XOR: against zeros).
-  const cancel = source?.xorIsZeroAsync;
+  // Only a chunk that differs is then checked block by block on the JS thread (a stream's expected
+  // content regenerated for just that chunk).
+  const matchStream = source?.matchesAsync;
   const compareTile = loadNativeAddon()?.matchesTileAsync;
-  const regenerate = source?.period === 0 && !cancel;
+  const regenerate = source?.period === 0 && !matchStream;
   // With a scanner listening, each read buffer has room for the lookahead after the chunk.
   const laneSize = chunkSize + lookahead;
   const lease = leaseAlignedBuffers(regenerate ? 2 * lanes : lanes, laneSize);
   const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
   const readBuffers = lease.buffers.slice(0, lanes).map(asBuffer);
-  const expectedBuffers = lease.buffers.slice(lanes).map(asBuffer);
+  // A stream compared natively regenerates expected bytes only for a chunk that differs (rare).
+  const expectedBuffers = regenerate
+    ? lease.buffers.slice(lanes).map(asBuffer)
+    : readBuffers.map(() => Buffer.alloc(0));
+  const expectedOf = (lane: number, offset: number, length: number): Buffer => {
+    if (expectedBuffers[lane]!.length < length) expectedBuffers[lane] = Buffer.allocUnsafe(chunkSize);
+    if (!regenerate) source?.fill(expectedBuffers[lane]!.subarray(0, length), offset);
+    return expectedBuffers[lane]!;
+  };
   const tiles =
-    source === null
+    source === null || source.period === 0
       ? []
-      : cancel
-        ? [Buffer.alloc(TILE_SIZE)]
-        : regenerate
-          ? []
-          : Array.from({ length: source.period }, (_, phase) => {
-              const tile = Buffer.allocUnsafe(TILE_SIZE);
-              source.fill(tile, phase);
-              return tile;
-            });
+      : Array.from({ length: source.period }, (_, phase) => {
+          const tile = Buffer.allocUnsafe(TILE_SIZE);
+          source.fill(tile, phase);
+          return tile;
+        });
   const residue = readBuffers.map(() => new Uint8Array(Math.ceil(chunkSize / blockSize)));
 
   let next = 0;
@@ -113,10 +118,10 @@ export async function verifyPass(
   let firstMismatchOffset: number | null = null;
   let failure: CleanslateError | undefined;
 
-  // True when got[start, end) holds what the pass wrote at absolute offset `offset + start` (after
-  // cancelling, when it is all zero).
-  const matches = (got: Buffer, lane: number, offset: number, start: number, end: number): boolean => {
-    if (regenerate) return got.compare(expectedBuffers[lane]!, start, end, start, end) === 0;
+  // True when got[start, end) holds what the pass wrote at absolute offset `offset + start`; for a
+  // stream, `expected` holds the chunk's expected content.
+  const matches = (got: Buffer, expected: Buffer | null, offset: number, start: number, end: number): boolean => {
+    if (expected) return got.compare(expected, start, end, start, end) === 0;
     const period = tiles.length;
     for (let at = start; at < end; at += TILE_SIZE) {
       const n = Math.min(TILE_SIZE, end - at);
@@ -157,23 +162,22 @@ export async function verifyPass(
         const clean =
           source === null
             ? false
-            : cancel
-              ? await cancel(view, offset)
+            : matchStream
+              ? await matchStream(view, offset)
               : compareTile && !regenerate
                 ? await compareTile(view, tiles[offset % tiles.length]!)
-                : matches(got, lane, offset, 0, length);
+                : matches(got, regenerate ? expectedBuffers[lane]! : null, offset, 0, length);
         if (!clean) {
           const blocks = Math.ceil(length / blockSize);
+          const expected = source?.period === 0 ? expectedOf(lane, offset, length) : null;
           for (let i = 0, at = 0; i < blocks; i++, at += blockSize) {
-            const bad = source === null ? true : !matches(got, lane, offset, at, Math.min(at + blockSize, length));
+            const bad = source === null ? true : !matches(got, expected, offset, at, Math.min(at + blockSize, length));
             flags[i] = bad ? 1 : 0;
             if (!bad || source === null) continue;
             mismatches += 1;
             if (firstMismatchOffset === null || offset + at < firstMismatchOffset) firstMismatchOffset = offset + at;
           }
           if (options.onResidue) {
-            // XOR-cancelled bytes are XORed again to give the scanner what the target holds.
-            if (cancel) await cancel(view, offset);
             const extra = Math.min(lookahead, size - (offset + length));
             const more =
               extra > 0 ? await slots.run(() => target.read(got.subarray(length, length + extra), offset + length)) : 0;

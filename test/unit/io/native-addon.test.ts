@@ -105,25 +105,29 @@ describeNative('native AES-256-CTR equals node:crypto', () => {
     expect(Buffer.from(buf).equals(reference(key, 16 * 0xffff_fff0, buf.length))).toBe(true);
   });
 
-  test('xorIsZero: the keystream XORed with itself is zero; one flipped byte is found and stays visible', async () => {
+  test('matchesKeystream: the keystream matches itself; one flipped byte anywhere is found; buf is not changed', async () => {
     const offset = 5 * MiB + 32;
     const data = reference(KEY, offset, MiB + 512);
     const counter = new Uint8Array(16);
     writeCounterBlock(counter, offset);
     const clean = Buffer.from(data);
-    expect(await addon.xorIsZeroAsync(KEY, counter, 0, clean)).toBe(true);
-    expect(clean.every((b) => b === 0)).toBe(true);
+    expect(await addon.matchesKeystreamAsync(KEY, counter, 0, clean)).toBe(true);
+    expect(addon.matchesKeystream(KEY, counter, 0, clean)).toBe(true);
+    expect(clean.equals(data)).toBe(true);
 
-    const dirty = Buffer.from(data);
-    dirty[700_000] = dirty[700_000]! ^ 0x40;
-    expect(addon.xorIsZero(KEY, counter, 0, dirty)).toBe(false);
-    expect(dirty[700_000]).toBe(0x40);
-    dirty[700_000] = 0;
-    expect(dirty.every((b) => b === 0)).toBe(true);
+    for (const at of [0, 16 * 1024 - 1, 700_000, data.length - 1]) {
+      const dirty = Buffer.from(data);
+      dirty[at] = dirty[at]! ^ 0x40;
+      expect(addon.matchesKeystream(KEY, counter, 0, dirty)).toBe(false);
+      expect(await addon.matchesKeystreamAsync(KEY, counter, 0, dirty)).toBe(false);
+      dirty[at] = dirty[at]! ^ 0x40;
+      expect(dirty.equals(data)).toBe(true);
+    }
 
     const stream = createAesCtrStream(KEY, 'native');
     const unaligned = reference(KEY, offset + 3, 4093);
-    expect(await stream.xorIsZeroAsync!(unaligned, offset + 3)).toBe(true);
+    expect(await stream.matchesAsync!(unaligned, offset + 3)).toBe(true);
+    expect(await stream.matchesAsync!(unaligned, offset + 4)).toBe(false);
   });
 
   test('matchesTileAsync compares against a repeated tile, also with a short tail', async () => {
@@ -160,7 +164,7 @@ describeNative('native AES-256-CTR equals node:crypto', () => {
   ];
 
   test.for(badCalls)('rejects %s (sync and async throw before any work)', ([, args, type]) => {
-    for (const name of ['fill', 'fillAsync', 'xorIsZero', 'xorIsZeroAsync'] as const) {
+    for (const name of ['fill', 'fillAsync', 'matchesKeystream', 'matchesKeystreamAsync'] as const) {
       const fn = addon[name] as (...a: unknown[]) => unknown;
       expect(() => fn(...args)).toThrow(type);
     }
