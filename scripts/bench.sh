@@ -10,6 +10,8 @@
 # scripts/bench-engine.mjs drives dist/io directly, for tuning the engine alone.
 # Then the engine's peak RSS on that device and on a 16 GiB sparse-backed device (image on disk).
 # Writes a markdown report to stdout and to bench-results/engine.md. Needs root (losetup).
+# Then the load figure of `wipe --parallel 8` on 8 devices next to one device (scripts/bench-parallel.sh,
+# bench-results/parallel.md; CLEANSLATE_BENCH_PARALLEL=0 skips it) and the scanner benchmark.
 # Only the loop devices and images created here are touched; all are detached/removed on exit.
 set -euo pipefail
 
@@ -156,6 +158,15 @@ PY
 )
 mkdir -p bench-results
 printf '%s\n' "$REPORT" | tee bench-results/engine.md
+
+# 8 devices, --parallel 8: aggregate MB/s next to one device (bench-results/parallel.md);
+# CLEANSLATE_BENCH_PARALLEL=0 skips it, CLEANSLATE_BENCH_PARALLEL_MIB sets the size of each device.
+# UV_THREADPOOL_SIZE is left to bin/cleanslate.js, which sizes it from --parallel.
+if [[ ${CLEANSLATE_BENCH_PARALLEL:-1} == 1 ]]; then
+  cleanup
+  unset CLEANSLATE_HOME
+  env -u UV_THREADPOOL_SIZE CLEANSLATE_BENCH_SKIP_INSTALL=1 "$ROOT/scripts/bench-parallel.sh"
+fi
 
 # The scanner against PhotoRec and binwalk (bench-results/scan.md); CLEANSLATE_BENCH_SCAN=0 skips it.
 if [[ ${CLEANSLATE_BENCH_SCAN:-1} == 1 ]]; then

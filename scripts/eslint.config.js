@@ -4,9 +4,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // What each folder of src/ must not import (a module by folder name, or a package). Only exec/
-// imports execa, only cli/ imports commander and ora, only devices/ imports node-disk-info.
+// imports execa, only cli/ imports commander and ora, only devices/ imports node-disk-info, only
+// ledger/ imports pg.
 const BOUNDARIES = {
-  cli: ['io', 'exec', 'erase', 'scan', 'guards', 'node-disk-info'],
+  cli: ['io', 'exec', 'erase', 'scan', 'guards', 'ledger', 'node-disk-info'],
   core: ['cli', 'commander', 'ora', 'node-disk-info'],
   devices: ['io', 'erase', 'core', 'cli', 'guards', 'commander', 'ora'],
   guards: ['exec', 'io', 'erase', 'core', 'cli', 'commander', 'ora', 'node-disk-info'],
@@ -29,8 +30,12 @@ const BOUNDARIES = {
   errors: ['../*', 'commander', 'ora', 'node-disk-info'],
   cert: ['io', 'exec', 'devices', 'core', 'cli', 'commander', 'ora', 'node-disk-info'],
   audit: ['io', 'exec', 'devices', 'core', 'cli', 'cert', 'commander', 'ora', 'node-disk-info'],
+  erase: ['io', 'devices', 'core', 'cli', 'guards', 'scan', 'commander', 'ora', 'node-disk-info'],
+  ledger: ['io', 'exec', 'devices', 'core', 'cli', 'guards', 'erase', 'scan', 'commander', 'ora', 'node-disk-info'],
 };
-const FOLDERS = new Set(Object.keys(BOUNDARIES).concat(['erase', 'scan', 'cert']));
+// Only ledger/ imports pg (the PostgreSQL client): every other folder's block forbids it.
+const PG_IMPORTERS = new Set(['ledger']);
+const FOLDERS = new Set(Object.keys(BOUNDARIES).concat(['erase', 'scan', 'cert', 'ledger']));
 
 // A folder name becomes a path pattern; a package name stays as it is.
 const patternOf = (name) => (FOLDERS.has(name) ? `**/${name}/*` : name);
@@ -69,9 +74,12 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }] },
   },
-  boundary(['src/**/*.ts'], ['execa']),
+  boundary(['src/**/*.ts'], ['execa', 'pg']),
   ...Object.entries(BOUNDARIES).map(([folder, forbidden]) =>
-    boundary([`src/${folder}/**/*.ts`], folder === 'exec' ? forbidden : [...forbidden, 'execa']),
+    boundary(
+      [`src/${folder}/**/*.ts`],
+      [...forbidden, ...(folder === 'exec' ? [] : ['execa']), ...(PG_IMPORTERS.has(folder) ? [] : ['pg'])],
+    ),
   ),
-  boundary(['src/types.ts'], ['./*', 'commander', 'ora', 'execa', 'node-disk-info']),
+  boundary(['src/types.ts'], ['./*', 'commander', 'ora', 'execa', 'pg', 'node-disk-info']),
 );

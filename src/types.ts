@@ -166,6 +166,18 @@ export type ProgressEvent =
       durationMs: number;
       bytesPerSecond: number;
     }
+  | { type: 'erase.started'; target: string; backend: string; technique: string }
+  | { type: 'erase.progress'; target: string; backend: string; percent: number; message: string }
+  | { type: 'erase.completed'; target: string; backend: string; technique: string; durationMs: number }
+  | {
+      type: 'io.retry';
+      target: string;
+      pass: number;
+      offset: number;
+      length: number;
+      attempt: number;
+      error: string;
+    }
   | { type: 'notice'; target: string; message: string }
   | { type: 'completed'; target: string; result: 'PASS' | 'FAIL' }
   | { type: 'failed'; target: string; code: string; message: string };

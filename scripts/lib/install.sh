@@ -2,12 +2,14 @@
 # System tools cleanslate and its tests call: util-linux (losetup, lsblk, blockdev), e2fsprogs
 # (mkfs.ext4 -d), fdisk (sfdisk), dmsetup; the scanner's fixtures are made by the real tools of
 # each format (mkfs.*, cryptsetup, make-bcache, ImageMagick, archivers, sqlite3, openssl, ssh-keygen).
-# The benchmark adds nwipe, time, testdisk (PhotoRec) and binwalk.
+# The benchmark adds nwipe, time, testdisk (PhotoRec) and binwalk. The fleet-ledger tests run a
+# throw-away PostgreSQL server from Debian's postgresql package (scripts/lib/postgres.sh).
 
 SYSTEM_PACKAGES=(
   util-linux fdisk e2fsprogs dmsetup coreutils diffutils jq openssl
   xfsprogs btrfs-progs dosfstools mtools exfatprogs ntfs-3g genisoimage f2fs-tools gdisk cryptsetup-bin
   bcache-tools imagemagick libtiff-tools zip gzip bzip2 xz-utils zstd p7zip-full tar sqlite3 openssh-client python3
+  postgresql
 )
 
 # Installs missing Debian packages (as root); without root it only says what is missing.

@@ -16,6 +16,7 @@ export {
   MAX_LINE_BYTES,
   canonicalJson,
   computeEntryHash,
+  entryShapeProblem,
   signEntryHash,
   isEntrySignatureValid,
   keyIdOf,

@@ -1,7 +1,7 @@
 // The append side of the log: one canonical JSON line per entry, O_APPEND, fsync, under a lock.
 import { constants } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CleanslateError } from '../errors/index.js';
 import {
   GENESIS_HASH,
@@ -40,6 +40,24 @@ interface Tail {
 
 const APPEND_FLAGS = constants.O_APPEND | constants.O_CREAT | constants.O_WRONLY;
 
+// The last pending append per log path in this process. Several AuditLogs on one file (one per
+// run of `wipe --parallel N`) then queue here instead of polling the lock file against each other;
+// the lock file still orders them against other processes, and the tail is re-read whenever the
+// file changed, so the chain stays one chain either way.
+const pendingByPath = new Map<string, Promise<unknown>>();
+
+// Runs append after every earlier append to the same path in this process.
+function inTurn<T>(path: string, append: () => Promise<T>): Promise<T> {
+  const key = resolve(path);
+  const run = (pendingByPath.get(key) ?? Promise.resolve()).then(append);
+  const settled = run.catch(() => undefined);
+  pendingByPath.set(key, settled);
+  void settled.then(() => {
+    if (pendingByPath.get(key) === settled) pendingByPath.delete(key);
+  });
+  return run;
+}
+
 // Opens (lazily: nothing touches the disk before the first append) the log at path, signing with signer.
 export function openAuditLog(path: string, signer: AuditSigner, options: AuditLogOptions = {}): AuditLog {
   try {
@@ -49,7 +67,6 @@ export function openAuditLog(path: string, signer: AuditSigner, options: AuditLo
   }
   const now = options.now ?? (() => new Date());
   let cached: Tail | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
 
   const appendLocked = async (event: AuditEventInput): Promise<AuditEntry> => {
     const invalid = eventProblem(event);
@@ -116,10 +133,8 @@ export function openAuditLog(path: string, signer: AuditSigner, options: AuditLo
     path,
     keyId: signer.keyId,
     append(event) {
-      // appends of one AuditLog run one at a time; other processes wait on the lock file
-      const run = queue.then(() => appendLocked(event));
-      queue = run.catch(() => undefined);
-      return run;
+      // appends to one file run one at a time in this process; other processes wait on the lock file
+      return inTurn(path, () => appendLocked(event));
     },
   };
 }

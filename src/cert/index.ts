@@ -39,6 +39,7 @@ export {
   FINAL_STATE_SAMPLE_SCHEME,
   PREDICATE_TYPE,
   STATEMENT_TYPE,
+  type CertificateEraseInput,
   type CertificateInput,
   type CertificateMediaInput,
   type CertificatePassInput,

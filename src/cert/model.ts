@@ -14,7 +14,37 @@ export type FinalStatePattern =
   /** A repeating pattern of 1..3 bytes. */
   | { kind: 'bytes'; bytes: number[] }
   /** AES-256-CTR keystream (counter = offset / 16); keyCommitment = hex SHA-256 of the 32 key bytes. The key itself is never in a certificate. */
-  | { kind: 'aes-ctr'; keyCommitment: string };
+  | { kind: 'aes-ctr'; keyCommitment: string }
+  /** No known content: a crypto-erase left ciphertext without a key (or what the drive wrote); only the sample digest binds it. */
+  | { kind: 'none' };
+
+/** A stop of a resumed run: when, in which pass, how far it had got, and why. */
+export interface CertificateInterruption {
+  at: string;
+  pass: number;
+  offset: number;
+  reason: string;
+}
+
+/** The sanitization techniques a certificate can name (NIST SP 800-88 / IEEE 2883). */
+export type SanitizationTechnique = 'overwrite' | 'crypto-erase' | 'block-erase';
+
+/** A crypto-erase (or drive sanitize) as the certificate records it: what was destroyed and the proof of completion. */
+export interface CertificateEraseInput {
+  /** luks, nvme, ata, scsi. */
+  backend: string;
+  technique: 'crypto-erase' | 'block-erase' | 'overwrite';
+  /** Commands run (argv joined; secrets masked), or "overwrite LUKS metadata". */
+  commands: string[];
+  /** The byte ranges overwritten (luks); [] for a drive's own sanitize. */
+  regions: { offset: number; length: number; label: string }[];
+  /** The LUKS header that was erased (luks only). */
+  luks: { version: number; uuid: string; keyslots: number } | null;
+  /** The device's final status or the read-back check that proves completion. */
+  evidence: Record<string, string | number | boolean | null>;
+  startedAt: string;
+  endedAt: string;
+}
 
 /** The device as the certificate records it: DeviceIdentity's fields (pass the identity itself). */
 export type CertificateMediaInput = Pick<
@@ -64,8 +94,12 @@ export interface CertificateInput {
   media: CertificateMediaInput;
   sanitization: {
     methodType: 'clear' | 'purge';
-    technique: 'overwrite' | 'crypto-erase';
-    /** Method id of the method table (dod-3, zero, ...). */
+    technique: SanitizationTechnique;
+    /** The crypto-erase done before any overwrite passes. @default null */
+    erase?: CertificateEraseInput | null;
+    /** Every stop of a run continued with --resume (clean stops and crashes). @default [] */
+    interruptions?: CertificateInterruption[];
+    /** Method id of the method table (dod-3, zero, ...), or crypto-erase:<backend> when nothing was overwritten. */
     method: string;
     methodLabel: string;
     /** The standard the method entry cites. */
@@ -78,7 +112,8 @@ export interface CertificateInput {
     bytesWritten: number;
   };
   verification: {
-    mode: 'last' | 'all' | 'none';
+    /** 'scan': no pass to compare with (crypto-erase only); the full or sampled residual scan is the read-back. */
+    mode: 'last' | 'all' | 'none' | 'scan';
     bytesRead: number;
     mismatches: number;
     claim: string | null;
@@ -137,7 +172,9 @@ export interface SanitizationPredicate {
   };
   sanitization: {
     methodType: 'clear' | 'purge';
-    technique: 'overwrite' | 'crypto-erase';
+    technique: SanitizationTechnique;
+    erase: CertificateEraseInput | null;
+    interruptions: CertificateInterruption[];
     method: string;
     methodLabel: string;
     methodSource: string;

@@ -378,6 +378,8 @@ export function buildCertificateView(cert: ParsedCertificate, options: RenderOpt
       fields: [
         f('Method type', at(p, 'sanitization.methodType')),
         f('Technique', at(p, 'sanitization.technique')),
+        ...eraseFields(p, f),
+        ...interruptionFields(p, f),
         f('Method', at(p, 'sanitization.method'), true),
         f('Method name', at(p, 'sanitization.methodLabel')),
         { ...f('Method details', first(p, 'sanitization.methodDetails', 'sanitization.details')), wrap: true },
@@ -447,6 +449,34 @@ export function buildCertificateView(cert: ParsedCertificate, options: RenderOpt
 }
 
 // A certificate id usable as a file name stem (no slashes, no dots at the start).
+// One row per interruption of a resumed run (none for a run that was never interrupted).
+function interruptionFields(
+  p: unknown,
+  f: (label: string, value: unknown, mono?: boolean) => DisplayField,
+): DisplayField[] {
+  const stops = at(p, 'sanitization.interruptions');
+  if (!Array.isArray(stops)) return [];
+  return stops.map((stop) =>
+    f(
+      'Interrupted',
+      `${displayText(at(stop, 'reason'))} at ${displayText(at(stop, 'at'))}, pass ${displayText(at(stop, 'pass'))}; resumed`,
+    ),
+  );
+}
+
+// The crypto-erase rows, only for a certificate that records one.
+function eraseFields(p: unknown, f: (label: string, value: unknown, mono?: boolean) => DisplayField): DisplayField[] {
+  const erase = at(p, 'sanitization.erase');
+  if (!isRecord(erase)) return [];
+  const regions = Array.isArray(erase.regions) ? erase.regions.length : 0;
+  const uuid = at(erase, 'luks.uuid');
+  return [
+    f('Crypto-erase', `${displayText(erase.technique)} via ${displayText(erase.backend)}`),
+    ...(regions > 0 ? [f('Regions destroyed', String(regions))] : []),
+    ...(uuid !== undefined ? [f('Erased LUKS UUID', uuid, true)] : []),
+  ];
+}
+
 export function safeFileStem(id: string): string {
   const stem = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
   return stem.slice(0, 100) || 'certificate';

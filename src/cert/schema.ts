@@ -108,6 +108,44 @@ const optText = nullable(str());
 
 const person = obj({ name: optText, title: optText, organization: optText }, true);
 
+const REGION = obj({ offset: int(), length: int(1), label: str(256) }, true);
+
+const ERASE = obj(
+  {
+    backend: str(32, /^[a-z0-9-]+$/, 'a backend id'),
+    technique: literal('crypto-erase', 'block-erase', 'overwrite'),
+    commands: list(str(1024), 0, 64),
+    regions: list(REGION, 0, 1024),
+    luks: nullable(obj({ version: int(1, 2), uuid: str(64), keyslots: int(0, 64) }, true)),
+    evidence: record(/^[\x21-\x7e][\x20-\x7e]{0,127}$/, (v, path) =>
+      v === null || typeof v === 'boolean' || typeof v === 'string'
+        ? typeof v === 'string' && v.length > 1024
+          ? `${path} is longer than 1024 characters`
+          : null
+        : int()(v, path),
+    ),
+    startedAt: time,
+    endedAt: time,
+  },
+  true,
+);
+
+// A field that certificates issued before it existed do not carry (absent reads as null).
+const optionalField =
+  (name: string, check: Check): Check =>
+  (v, path) =>
+    isRecord(v) && Object.hasOwn(v, name) ? check(v[name], `${path}.${name}`) : null;
+
+const allOf =
+  (...checks: Check[]): Check =>
+  (v, path) => {
+    for (const check of checks) {
+      const problem = check(v, path);
+      if (problem) return problem;
+    }
+    return null;
+  };
+
 const PASS = obj({ index: int(1, 1024), pattern: str(256), bytes: int(), startedAt: time, endedAt: time }, true);
 
 const PREDICATE = obj(
@@ -142,25 +180,32 @@ const PREDICATE = obj(
       },
       true,
     ),
-    sanitization: obj(
-      {
-        methodType: literal('clear', 'purge'),
-        technique: literal('overwrite', 'crypto-erase'),
-        method: str(128),
-        methodLabel: text,
-        methodSource: text,
-        methodDetails: text,
-        passes: list(PASS, 0, 1024),
-        seedCommitment: hex64,
-        startedAt: time,
-        endedAt: time,
-        bytesWritten: int(),
-      },
-      true,
+    sanitization: allOf(
+      optionalField('erase', nullable(ERASE)),
+      optionalField(
+        'interruptions',
+        list(obj({ at: time, pass: int(1, 1025), offset: int(), reason: str(64) }, true), 0, 1024),
+      ),
+      obj(
+        {
+          methodType: literal('clear', 'purge'),
+          technique: literal('overwrite', 'crypto-erase', 'block-erase'),
+          method: str(128),
+          methodLabel: text,
+          methodSource: text,
+          methodDetails: text,
+          passes: list(PASS, 0, 1024),
+          seedCommitment: hex64,
+          startedAt: time,
+          endedAt: time,
+          bytesWritten: int(),
+        },
+        true,
+      ),
     ),
     verification: obj(
       {
-        mode: literal('last', 'all', 'none'),
+        mode: literal('last', 'all', 'none', 'scan'),
         method: text,
         bytesRead: int(),
         mismatches: int(),
@@ -186,6 +231,7 @@ const PREDICATE = obj(
         pattern: oneOf('kind', {
           bytes: obj({ kind: literal('bytes'), bytes: list(int(0, 255), 1, 16) }),
           'aes-ctr': obj({ kind: literal('aes-ctr'), keyCommitment: hex64 }),
+          none: obj({ kind: literal('none') }),
         }),
         sampleScheme: str(128),
         sampleDigest: hex64,

@@ -202,6 +202,24 @@ export function buildStatement(input: CertificateInput): Statement {
     sanitization: {
       methodType: s.methodType,
       technique: s.technique,
+      erase: s.erase
+        ? {
+            backend: s.erase.backend,
+            technique: s.erase.technique,
+            commands: [...s.erase.commands],
+            regions: s.erase.regions.map((r) => ({ offset: r.offset, length: r.length, label: r.label })),
+            luks: s.erase.luks ? { ...s.erase.luks } : null,
+            evidence: { ...s.erase.evidence },
+            startedAt: s.erase.startedAt,
+            endedAt: s.erase.endedAt,
+          }
+        : null,
+      interruptions: (s.interruptions ?? []).map((i) => ({
+        at: i.at,
+        pass: i.pass,
+        offset: i.offset,
+        reason: i.reason,
+      })),
       method: s.method,
       methodLabel: s.methodLabel,
       methodSource: s.methodSource,
@@ -236,10 +254,7 @@ export function buildStatement(input: CertificateInput): Statement {
     },
     finalState: {
       expect: input.finalState.expect,
-      pattern:
-        input.finalState.pattern.kind === 'bytes'
-          ? { kind: 'bytes', bytes: [...input.finalState.pattern.bytes] }
-          : { kind: 'aes-ctr', keyCommitment: input.finalState.pattern.keyCommitment },
+      pattern: copyFinalStatePattern(input.finalState.pattern),
       sampleScheme: FINAL_STATE_SAMPLE_SCHEME,
       sampleDigest: input.finalState.sampleDigest,
     },
@@ -264,18 +279,35 @@ export function buildStatement(input: CertificateInput): Statement {
   return statement;
 }
 
-// "dod-3 (DoD 5220.22-M "E"): 3 passes: random byte 0x5a, complement 0xa5, aes-256-ctr; verify last; full scan".
+function copyFinalStatePattern(pattern: FinalStatePattern): FinalStatePattern {
+  if (pattern.kind === 'bytes') return { kind: 'bytes', bytes: [...pattern.bytes] };
+  if (pattern.kind === 'aes-ctr') return { kind: 'aes-ctr', keyCommitment: pattern.keyCommitment };
+  return { kind: 'none' };
+}
+
+// "dod-3 (DoD 5220.22-M "E"): 3 passes: random byte 0x5a, complement 0xa5, aes-256-ctr; verify last; full scan",
+// preceded by the crypto-erase when there was one: "crypto-erase (luks): 12 regions, LUKS2 UUID ...; ".
 function methodDetailsOf(input: CertificateInput): string {
   const s = input.sanitization;
   const passes = s.passes.map((p) => p.pattern).join(', ');
+  const erase = s.erase
+    ? `${s.erase.technique} (${s.erase.backend})` +
+      (s.erase.regions.length ? `: ${s.erase.regions.length} regions overwritten` : '') +
+      (s.erase.luks ? `, LUKS${s.erase.luks.version} UUID ${s.erase.luks.uuid}` : '') +
+      (s.erase.commands.length && !s.erase.regions.length ? `: ${s.erase.commands.join('; ')}` : '') +
+      '; '
+    : '';
   return (
+    erase +
     `${s.methodLabel} [${s.method}] (${s.methodSource}): ${s.passes.length} ${s.passes.length === 1 ? 'pass' : 'passes'}` +
     `${passes ? `: ${passes}` : ''}; verify ${input.verification.mode}; ${input.residualScan.mode} residual scan`
   );
 }
 
-function verificationMethodOf(mode: 'last' | 'all' | 'none'): string {
+function verificationMethodOf(mode: CertificateInput['verification']['mode']): string {
   switch (mode) {
+    case 'scan':
+      return 'read back every block (or the stated sample) and scan it for residual signatures, expecting no known content';
     case 'last':
       return 'read back every block after the last pass and compare it with the expected pattern';
     case 'all':

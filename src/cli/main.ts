@@ -8,6 +8,7 @@ import { registerCert } from './commands/cert.js';
 import { registerCertRender } from './commands/cert-render.js';
 import { registerDevices } from './commands/devices.js';
 import { registerKeys } from './commands/keys.js';
+import { registerLedger } from './commands/ledger.js';
 import { registerMethods } from './commands/methods.js';
 import { registerGate } from './commands/gate.js';
 import { registerScan } from './commands/scan.js';
@@ -22,12 +23,18 @@ ${EXIT_CODES.map((e) => `  ${String(e.code).padStart(3)}  ${e.meaning}`).join('\
 
 Environment:
   CLEANSLATE_HOME   state directory (default /var/lib/cleanslate as root, else $XDG_STATE_HOME/cleanslate)
+  CLEANSLATE_LEDGER fleet ledger URL (postgres://...) for wipe, gate, audit verify|ship and ledger
   NO_COLOR          no colour in progress output`;
 
-// Prints an error as "cleanslate: <target>: <step>: <message>" on stderr.
+// Prints an error as "cleanslate: <target>: <step>: <message>" on stderr, on one line: control
+// characters (a newline in a file name or in a hostile file's content) are escaped as in JSON.
 export function printError(error: Error): void {
   const text = error instanceof CleanslateError ? error.describe() : error.message;
-  process.stderr.write(`cleanslate: ${text}\n`);
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) =>
+    c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  process.stderr.write(`cleanslate: ${line}\n`);
 }
 
 // Builds the program with every command registered.
@@ -38,7 +45,11 @@ export function buildProgram(context: CommandContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // usage errors carry the same prefix as every other error line
+      outputError: (s, write) => write(`cleanslate: ${s}`),
+    });
   registerDevices(program);
   registerMethods(program);
   registerWipe(program, context);
@@ -47,6 +58,7 @@ export function buildProgram(context: CommandContext): Command {
   registerKeys(program);
   registerCertRender(registerCert(program, context));
   registerAudit(program, context);
+  registerLedger(program, context);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,5 +1,6 @@
 // Renders the data tables (methods, exit codes, guards) as Markdown for the README, so the docs
 // are generated from the same tables the code runs on (a unit test fails when they drift).
+import { ERASE_BACKENDS, PROGRESS_EVENTS } from '../core/index.js';
 import { EXIT_CODES } from '../errors/index.js';
 import { describePassSpecs, WIPE_METHODS } from '../methods/index.js';
 
@@ -29,6 +30,22 @@ export function renderTablesDoc(guards: readonly { id: string; describe: string 
         row(['code', 'meaning', 'device written?']),
         row(['---', '---', '---']),
         ...EXIT_CODES.map((e) => row([e.code, e.meaning, e.written])),
+      ].join('\n'),
+    },
+    {
+      name: 'erase-backends',
+      markdown: [
+        row(['backend', 'what it does', 'follows', '`auto` rank']),
+        row(['---', '---', '---', '---']),
+        ...ERASE_BACKENDS.map((b) => row([`\`${b.id}\``, b.label, b.source, b.strength])),
+      ].join('\n'),
+    },
+    {
+      name: 'progress-events',
+      markdown: [
+        row(['type', 'when', 'fields (besides ts, type, target)']),
+        row(['---', '---', '---']),
+        ...Object.entries(PROGRESS_EVENTS).map(([type, doc]) => row([`\`${type}\``, doc.when, doc.fields])),
       ].join('\n'),
     },
     {

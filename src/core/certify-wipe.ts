@@ -11,6 +11,7 @@ import {
   signCertificate,
   writeCertificateFile,
 } from '../cert/index.js';
+import type { CertificateEraseInput } from '../cert/index.js';
 import type { Target, WipePlan } from '../types.js';
 import { createExtentReader, type Provenance } from './provenance.js';
 import type { IssuedCertificate, WipeReport } from './wipe-report.js';
@@ -25,8 +26,8 @@ export async function certifyWipe(
   provenance: Provenance,
 ): Promise<IssuedCertificate> {
   const certificateId = randomUUID();
+  // The last pass's content, or (a crypto-erase alone) no known content: the sample digest binds it.
   const last = plan.passes.at(-1);
-  if (!last) throw new Error('a passed wipe has passes');
   const reader = createExtentReader(target);
   let sampleDigest: string;
   try {
@@ -60,7 +61,9 @@ export async function certifyWipe(
       media: report.identity,
       sanitization: {
         methodType: report.method.methodType,
-        technique: 'overwrite',
+        technique: report.erase?.outcome?.technique ?? 'overwrite',
+        erase: certificateEraseOf(report),
+        interruptions: report.resumed?.interruptions ?? [],
         method: report.method.id,
         methodLabel: report.method.label,
         methodSource: report.method.source,
@@ -90,7 +93,9 @@ export async function certifyWipe(
         findings: Object.fromEntries(Object.entries(scan?.counts ?? {}).map(([k, v]) => [k, v ?? 0])),
         residueBlocks: scan?.residueBlocks ?? 0,
       },
-      finalState: { expect: last.describe, pattern: finalStatePatternOf(last.pattern), sampleDigest },
+      finalState: last
+        ? { expect: last.describe, pattern: finalStatePatternOf(last.pattern), sampleDigest }
+        : { expect: 'none', pattern: { kind: 'none' }, sampleDigest },
       audit: { seq: anchor.seq, entryHash: anchor.hash },
     },
     provenance.certSigner,
@@ -108,6 +113,22 @@ export async function certifyWipe(
     path,
     keyId: provenance.certSigner.keyId,
     audit: { seq: anchor.seq, entryHash: anchor.hash },
+  };
+}
+
+// The certificate's record of the crypto-erase, when there was one.
+function certificateEraseOf(report: Omit<WipeReport, 'certificate'>): CertificateEraseInput | null {
+  const outcome = report.erase?.outcome;
+  if (!outcome) return null;
+  return {
+    backend: outcome.backend,
+    technique: outcome.technique,
+    commands: outcome.commands,
+    regions: outcome.regions,
+    luks: outcome.luks ?? null,
+    evidence: outcome.evidence,
+    startedAt: outcome.startedAt,
+    endedAt: outcome.endedAt,
   };
 }
 

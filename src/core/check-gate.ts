@@ -5,11 +5,18 @@
 import { digestFinalStateSamples, finalStateSampleOffsets } from '../cert/index.js';
 import { createExtentReader } from './provenance.js';
 import { assertOpenedAsChecked } from './run-scan.js';
-import { verifyCertificateFile, type CertificateVerifyRequest } from './verify-certificate.js';
+import {
+  verifyCertificateContent,
+  verifyCertificateFile,
+  type CertificateContent,
+  type CertificateVerifyRequest,
+} from './verify-certificate.js';
 import { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
 
 export interface GateRequest extends CertificateVerifyRequest {
   target: string;
+  /** The certificate itself when it does not come from the file certPath (gate --ledger). */
+  certificate?: CertificateContent | undefined;
 }
 
 export interface GateReport {
@@ -23,7 +30,9 @@ export interface GateReport {
 
 // Answers the gate question for one target; throws (exit 2/5) when the certificate is not valid.
 export async function checkGate(request: GateRequest, deps: WipeDeps = defaultWipeDeps()): Promise<GateReport> {
-  const { certificate } = verifyCertificateFile(request);
+  const { certificate } = request.certificate
+    ? verifyCertificateContent(request, request.certificate)
+    : verifyCertificateFile(request);
   const predicate = certificate.predicate;
   const resolved = await deps.resolveTarget(request.target);
   const identity = await deps.readIdentity(resolved);

@@ -21,8 +21,9 @@ export function expectationOfPass(pass: PlannedPass): Expectation {
   return { kind: 'pattern', pattern: pass.pattern, describe: pass.describe };
 }
 
-// Parses an --expect value; reads the seed file for random:SEEDFILE.
-export async function parseExpectation(value: string): Promise<Expectation> {
+// Parses an --expect value; reads the seed file for random:SEEDFILE. `target` (the scan's TARGET)
+// is named in the error of a malformed value.
+export async function parseExpectation(value: string, target?: string): Promise<Expectation> {
   const byte = (b: number, describe: string): Expectation => ({
     kind: 'pattern',
     pattern: { kind: 'bytes', bytes: [b] },
@@ -35,20 +36,25 @@ export async function parseExpectation(value: string): Promise<Expectation> {
   if (byteMatch) return byte(parseInt(byteMatch[1]!, 16), `0x${byteMatch[1]!.toLowerCase()}`);
   if (value.startsWith('random:') && value.length > 'random:'.length)
     return readSeedExpectation(value.slice('random:'.length));
-  throw new CleanslateError('ERR_USAGE', `--expect '${value}': ${USAGE}`, { step: 'expect' });
+  throw new CleanslateError('ERR_USAGE', `--expect '${value}': ${USAGE}`, { target, step: 'expect' });
 }
 
-async function readSeedExpectation(path: string): Promise<Expectation> {
+// Reads and checks a seed file (JSON or 32 raw bytes); errors are usage errors naming the file and step.
+export async function readSeedFile(path: string, step = 'expect'): Promise<SeedFile> {
   let raw: Buffer;
   try {
     raw = await readFile(path);
   } catch (err) {
     throw new CleanslateError('ERR_USAGE', `cannot read the seed file: ${(err as Error).message}`, {
       target: path,
-      step: 'expect',
+      step,
     });
   }
-  const seedFile = decodeSeedFile(raw, path);
+  return decodeSeedFile(raw, path, step);
+}
+
+async function readSeedExpectation(path: string): Promise<Expectation> {
+  const seedFile = await readSeedFile(path);
   const method = findMethod(seedFile.methodId);
   if (!method)
     throw new CleanslateError('ERR_USAGE', `seed file names unknown method '${seedFile.methodId}'`, {
@@ -63,7 +69,7 @@ async function readSeedExpectation(path: string): Promise<Expectation> {
 }
 
 // A JSON seed file, or 32 raw bytes (a seed of the `random` method).
-function decodeSeedFile(raw: Buffer, path: string): SeedFile {
+function decodeSeedFile(raw: Buffer, path: string, step: string): SeedFile {
   if (raw.length === SEED_BYTES) return { version: 1, methodId: 'random', seed: raw.toString('hex') };
   let parsed: unknown;
   try {
@@ -82,10 +88,7 @@ function decodeSeedFile(raw: Buffer, path: string): SeedFile {
     throw new CleanslateError(
       'ERR_USAGE',
       'not a cleanslate seed file (JSON {version: 1, methodId, seed} or 32 raw bytes)',
-      {
-        target: path,
-        step: 'expect',
-      },
+      { target: path, step },
     );
   }
   return { version: 1, methodId: candidate.methodId, seed: candidate.seed };

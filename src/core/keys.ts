@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { hostKeyPaths, writeKeyPair, type KeyPairFiles } from '../cert/index.js';
 import { resolveStateDir } from '../state/index.js';
 import { join } from 'node:path';
-import { openProvenance } from './provenance.js';
+import { openProvenance, stateDirStep } from './provenance.js';
 
 export interface GenerateKeysRequest {
   /** Directory for cleanslate-signing.key / .pub. @default <state>/keys */
@@ -23,7 +23,7 @@ export interface GenerateKeysReport extends KeyPairFiles {
 export async function generateKeys(request: GenerateKeysRequest = {}): Promise<GenerateKeysReport> {
   const stateDir = request.stateDir ?? resolveStateDir();
   const outDir = request.outDir ?? join(stateDir, 'keys');
-  const files = writeKeyPair(outDir);
+  const files = stateDirStep(outDir, 'keys generate', () => writeKeyPair(outDir));
   // Recorded when the state directory has a host key to sign the entry (this key, when generated
   // into <state>/keys); a key made elsewhere before any host key exists creates none as a side effect.
   if (existsSync(hostKeyPaths(stateDir).privateKeyPath)) {

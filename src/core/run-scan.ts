@@ -30,7 +30,7 @@ export interface ScanReport extends Omit<ScanResult, 'firstResidueOffset'> {
 // Scans one target read-only and returns the report; exit 0 if clean, 1 if not (the CLI decides).
 export async function runScan(request: ScanRequest, deps: WipeDeps = defaultWipeDeps()): Promise<ScanReport> {
   const expectText = request.expect ?? 'none';
-  const expect = await parseExpectation(expectText);
+  const expect = await parseExpectation(expectText, request.target);
   const resolved = await deps.resolveTarget(request.target);
   const identity = await deps.readIdentity(resolved);
   const target = await deps.openTarget(identity.realPath, { access: 'read' });

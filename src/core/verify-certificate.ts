@@ -1,5 +1,6 @@
 // The `cert verify` and `cert show` use cases: read a certificate file, pick the trusted keys
 // (--pubkey, --trust, else the host key of the state directory) and verify it.
+import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import {
   hostKeyPaths,
@@ -24,8 +25,18 @@ export interface CertificateVerifyRequest {
 }
 
 export interface TrustSource {
-  kind: 'pubkey' | 'trust-dir' | 'host-key';
+  /** ledger: the keys hosts registered in the fleet ledger (path is the ledger URL, password masked). */
+  kind: 'pubkey' | 'trust-dir' | 'host-key' | 'ledger';
   path: string;
+}
+
+/** A certificate read from elsewhere than a file (the fleet ledger), with the keys to trust when
+ *  the request gives neither --pubkey nor --trust. */
+export interface CertificateContent {
+  content: string | Buffer;
+  /** Where it came from, for messages (e.g. ledger:<certificateId>). */
+  label: string;
+  fallbackKeys?: { source: string; keys: ReadonlyMap<string, KeyObject> } | undefined;
 }
 
 export interface CertificateVerification {
@@ -50,9 +61,11 @@ export function resolveTrustSource(request: Omit<CertificateVerifyRequest, 'cert
   if (request.trustDir !== undefined) return { kind: 'trust-dir', path: request.trustDir };
   const { publicKeyPath } = hostKeyPaths(request.stateDir ?? resolveStateDir());
   if (existsSync(publicKeyPath)) return { kind: 'host-key', path: publicKeyPath };
-  throw new CleanslateError('ERR_KEY_NONE_TRUSTED', 'no trusted key: pass --pubkey or --trust', {
-    step: 'load trust',
-  });
+  throw new CleanslateError(
+    'ERR_KEY_NONE_TRUSTED',
+    `no trusted key: pass --pubkey or --trust (no host key at ${publicKeyPath})`,
+    { step: 'load trust' },
+  );
 }
 
 function trustOptionsOf(source: TrustSource): TrustOptions {
@@ -61,10 +74,25 @@ function trustOptionsOf(source: TrustSource): TrustOptions {
 
 // Verifies a certificate file; throws exit-2 errors for bad input and exit-5 errors for a bad certificate.
 export function verifyCertificateFile(request: CertificateVerifyRequest): CertificateVerification {
-  const trust = resolveTrustSource(request);
+  const trust = withTarget(request.certPath, () => resolveTrustSource(request));
   const file = readCertificateFile(request.certPath);
   const certificate = withTarget(request.certPath, () => verifyCertificate(file, trustOptionsOf(trust)));
   return { certPath: request.certPath, trust, certificate };
+}
+
+// Verifies a certificate given as content: --pubkey / --trust when given, else the fallback keys
+// (the ledger's), else the host key. Same errors as verifyCertificateFile, naming content.label.
+export function verifyCertificateContent(
+  request: Omit<CertificateVerifyRequest, 'certPath'>,
+  content: CertificateContent,
+): CertificateVerification {
+  const explicit = request.pubkeyPath !== undefined || request.trustDir !== undefined;
+  const fallback = content.fallbackKeys;
+  const trust: TrustSource =
+    !explicit && fallback ? { kind: 'ledger', path: fallback.source } : resolveTrustSource(request);
+  const options: TrustOptions = trust.kind === 'ledger' && fallback ? { keys: fallback.keys } : trustOptionsOf(trust);
+  const certificate = withTarget(content.label, () => verifyCertificate(content.content, options));
+  return { certPath: content.label, trust, certificate };
 }
 
 // Reads a certificate for display: verified when a key is given (--pubkey / --trust), else only parsed.

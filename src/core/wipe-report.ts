@@ -1,5 +1,7 @@
 // The report of one wipe (printed by `wipe --json`) and the certificate it may carry.
 import type { ScanResult } from '../scan/index.js';
+import type { EraseReport } from './crypto-erase.js';
+import type { CheckpointInterruption } from '../state/index.js';
 import type { DeviceIdentity, PassResult, VerifyResult } from '../types.js';
 
 export interface IssuedCertificate {
@@ -10,7 +12,8 @@ export interface IssuedCertificate {
 }
 
 export interface WipeVerification {
-  mode: 'last' | 'all' | 'none';
+  /** 'scan': a crypto-erase without overwrite passes, verified by the residual scan (expecting no known content). */
+  mode: 'last' | 'all' | 'none' | 'scan';
   passes: VerifyResult[];
   bytesRead: number;
   mismatches: number;
@@ -21,6 +24,10 @@ export interface WipeReport {
   target: { path: string; realPath: string; kind: 'block' | 'file'; sizeBytes: number };
   identity: DeviceIdentity;
   method: { id: string; label: string; methodType: 'clear' | 'purge'; source: string };
+  /** A run continued with --resume: its run id and every interruption (clean stops and crashes); null otherwise. */
+  resumed?: { runId: string; interruptions: CheckpointInterruption[] } | null;
+  /** The crypto-erase (--crypto-erase): backend, what the probes said, and what it did; null without one. */
+  erase: EraseReport | null;
   dryRun: boolean;
   operator: string | null;
   tenant: string | null;

@@ -15,6 +15,9 @@ export interface EraseRegion {
   label: string;
 }
 
+/** What reading and writing through the target needs: the target and aligned memory. */
+export type AlignedIo = Pick<EraseContext, 'target' | 'leaseBuffer'>;
+
 /** Where an erase runs; hardware backends act through their tools on `identity.realPath`. */
 export interface EraseContext {
   identity: DeviceIdentity;
@@ -23,6 +26,11 @@ export interface EraseContext {
    * through it; hardware backends never write through it (the drive erases itself).
    */
   target: Target;
+  /**
+   * Aligned memory for I/O through `target` (O_DIRECT needs 4096-aligned buffers and lengths),
+   * handed in by the core so that erase/ never imports io/. Release every lease.
+   */
+  leaseBuffer(length: number): { buffer: Uint8Array; release(): void };
   signal?: AbortSignal;
   /** Progress of a long erase (sanitize in progress): percent 0-100 and what the device said. */
   onProgress?: (progress: { percent: number; message: string }) => void;

@@ -52,6 +52,10 @@ export const ERROR_CODES = {
   ERR_AUDIT_UNREADABLE: 'usage',
   /** Appending to the audit log failed (open, lock, write, fsync). */
   ERR_AUDIT_IO: 'io',
+  /** The state directory ($CLEANSLATE_HOME) or a key directory cannot be created or written (a file, read-only, no permission). */
+  ERR_STATE_DIR: 'usage',
+  /** `wipe --resume` found no interrupted run of this device, or one of another device, size, method or seed. */
+  ERR_RESUME_MISMATCH: 'usage',
   /** The requested crypto-erase backend cannot act on this device (wrong kind, missing tool, frozen, not supported). */
   ERR_ERASE_UNSUPPORTED: 'unsupported',
   /** The device reported that its erase (sanitize, format, security erase) failed. */
@@ -66,6 +70,8 @@ export const ERROR_CODES = {
   ERR_LEDGER_IO: 'io',
   /** The ledger holds a different record under the same key (host key + seq, certificate id), or an entry does not chain. */
   ERR_LEDGER_CONFLICT: 'signature',
+  /** `gate --ledger`: the ledger holds no PASS certificate for this device (the gate stays closed). */
+  ERR_LEDGER_NO_CERTIFICATE: 'not-clean',
   ERR_INTERNAL: 'io',
 } as const satisfies Record<string, ExitCodeName>;
 
@@ -78,6 +84,8 @@ export interface CleanslateErrorOptions {
   step?: string | undefined;
   /** Byte offset of an I/O failure. */
   offset?: number | undefined;
+  /** Byte ranges that could not be written even after retries (--on-error retry:N). */
+  badRanges?: { offset: number; length: number }[] | undefined;
   cause?: unknown;
 }
 
@@ -87,6 +95,7 @@ export class CleanslateError extends Error {
   readonly target: string | undefined;
   readonly step: string | undefined;
   readonly offset: number | undefined;
+  readonly badRanges: { offset: number; length: number }[] | undefined;
 
   constructor(code: ErrorCode, message: string, options: CleanslateErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -95,6 +104,7 @@ export class CleanslateError extends Error {
     this.target = options.target;
     this.step = options.step;
     this.offset = options.offset;
+    this.badRanges = options.badRanges;
   }
 
   get exitCode(): ExitCode {
@@ -121,6 +131,7 @@ export class CleanslateError extends Error {
       target: this.target ?? null,
       step: this.step ?? null,
       offset: this.offset ?? null,
+      ...(this.badRanges ? { badRanges: this.badRanges } : {}),
     };
   }
 }

@@ -64,8 +64,15 @@ export function withStep(err: unknown, path: string, step: string | undefined, o
     target: base.target ?? path,
     step,
     offset: base.offset,
+    badRanges: base.badRanges,
     cause: base.cause ?? err,
   });
+}
+
+// Of two failures of transfers in flight, the one at the lower offset (the first byte not done).
+export function lowestOffset(current: CleanslateError | undefined, next: CleanslateError): CleanslateError {
+  if (current === undefined) return next;
+  return (next.offset ?? Infinity) < (current.offset ?? Infinity) ? next : current;
 }
 
 function errnoOf(err: unknown): string | undefined {

@@ -4,7 +4,7 @@
 import { CleanslateError } from '../errors/index.js';
 import type { PlannedPattern, Target } from '../types.js';
 import { leaseAlignedBuffers } from './buffer-pool.js';
-import { interruptedError, withStep } from './io-errors.js';
+import { interruptedError, lowestOffset, withStep } from './io-errors.js';
 import { resolvePassShape, type PassOptions } from './pass-shape.js';
 import { createIoSlots } from './io-slots.js';
 import { loadNativeAddon } from './native-addon.js';
@@ -187,7 +187,8 @@ export async function verifyPass(
         bytesRead += n;
         onProgress?.(bytesRead);
       } catch (err) {
-        failure ??= withStep(err, target.path, step, offset);
+        // Several transfers are in flight: report the lowest offset that failed (the first byte not done).
+        failure = lowestOffset(failure, withStep(err, target.path, step, offset));
       }
     }
   };

@@ -12,3 +12,15 @@ if (!loopReady && (process.env.CLEANSLATE_TEST_DISALLOW_SKIP ?? '').split(',').i
 }
 
 export const describeLoop = describe.runIf(loopReady);
+
+// PostgreSQL for the fleet-ledger tests: scripts/test.sh starts one and exports its superuser URL.
+// The tests skip without it, unless CLEANSLATE_TEST_DISALLOW_SKIP contains `postgres` (as in .ci/run).
+export const postgresUrl = process.env.CLEANSLATE_TEST_PG_URL;
+
+if (!postgresUrl && (process.env.CLEANSLATE_TEST_DISALLOW_SKIP ?? '').split(',').includes('postgres')) {
+  throw new Error(
+    'PostgreSQL tests are required here (CLEANSLATE_TEST_DISALLOW_SKIP=postgres) but CLEANSLATE_TEST_PG_URL is not set (scripts/test.sh starts a server)',
+  );
+}
+
+export const describePostgres = describe.runIf(Boolean(postgresUrl));

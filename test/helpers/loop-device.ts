@@ -72,3 +72,15 @@ export async function detachLoop(device: string): Promise<void> {
   }
   throw new Error(`could not detach ${device}`);
 }
+
+// Several loop devices at once (one LoopOptions each), all detached and removed at the end, also
+// when one fails to attach or fn throws.
+export async function withLoopDevices<T>(
+  specs: readonly { sizeMiB: number; options?: LoopOptions }[],
+  fn: (loops: LoopDevice[]) => Promise<T>,
+  attached: LoopDevice[] = [],
+): Promise<T> {
+  const next = specs[attached.length];
+  if (!next) return fn(attached);
+  return withLoopDevice(next.sizeMiB, (loop) => withLoopDevices(specs, fn, [...attached, loop]), next.options);
+}

@@ -93,7 +93,12 @@ export function registerCert(program: Command, context: CommandContext): Command
 }
 
 function trustText(trust: TrustSource): string {
-  const how = { pubkey: '--pubkey', 'trust-dir': '--trust', 'host-key': 'host key' }[trust.kind];
+  const how = {
+    pubkey: '--pubkey',
+    'trust-dir': '--trust',
+    'host-key': 'host key',
+    ledger: 'keys registered in',
+  }[trust.kind];
   return `${how} ${trust.path}`;
 }
 
@@ -153,6 +158,19 @@ function printSummary(result: CertificateShowResult): void {
   out('size', `${formatBytes(p.media.sizeBytes)} (${p.media.sizeBytes} bytes)`);
   out('method', `${s.method}: ${s.methodLabel} (${s.methodType}, ${s.technique})`);
   out('method source', s.methodSource);
+  // Certificates issued before crypto-erase existed carry no erase field.
+  const erase = (s as { erase?: typeof s.erase }).erase ?? null;
+  if (erase) {
+    out('crypto-erase', `${erase.technique} via ${erase.backend}, ${erase.startedAt} → ${erase.endedAt}`);
+    if (erase.luks)
+      out('  erased header', `LUKS${erase.luks.version} ${erase.luks.uuid}, ${erase.luks.keyslots} keyslot(s)`);
+    for (const r of erase.regions) out('  region', `${r.label}: offset ${r.offset}, ${formatBytes(r.length)}`);
+    for (const c of erase.commands) out('  command', c);
+  }
+  const stops = (s as { interruptions?: typeof s.interruptions }).interruptions ?? [];
+  for (const stop of stops) {
+    out('interrupted', `${stop.reason} at ${stop.at}, pass ${stop.pass} at ${formatBytes(stop.offset)}; resumed`);
+  }
   for (const pass of s.passes) {
     out(`  pass ${pass.index}`, `${pass.pattern}, ${formatBytes(pass.bytes)}, ${pass.startedAt} → ${pass.endedAt}`);
   }

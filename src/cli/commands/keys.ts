@@ -1,7 +1,7 @@
 // `cleanslate keys generate [--out DIR] [--json]`: a new Ed25519 signing key pair.
 import type { Command } from 'commander';
 import { generateKeys } from '../../core/index.js';
-import { printJson } from '../output/json.js';
+import { printJson, withJsonError } from '../output/json.js';
 
 const EXAMPLES = `
 Examples:
@@ -28,10 +28,12 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print one JSON document on stdout')
     .addHelpText('after', EXAMPLES)
     .action(async (options: { out?: string; json?: boolean }) => {
-      const report = await generateKeys({
-        outDir: options.out,
-        onNotice: (message) => process.stderr.write(`cleanslate: ${message}\n`),
-      });
+      const report = await withJsonError(options.json, {}, () =>
+        generateKeys({
+          outDir: options.out,
+          onNotice: (message) => process.stderr.write(`cleanslate: ${message}\n`),
+        }),
+      );
       if (options.json) {
         printJson({ keyId: report.keyId, privateKeyPath: report.privateKeyPath, publicKeyPath: report.publicKeyPath });
         return;

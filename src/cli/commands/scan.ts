@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { runScan, type ScanReport } from '../../core/index.js';
 import { CleanslateError } from '../../errors/index.js';
 import { formatBytes, formatDuration, formatRate } from '../output/format.js';
-import { printJson } from '../output/json.js';
+import { printJson, withJsonError } from '../output/json.js';
 import { createProgressDisplay, type ProgressMode } from '../output/progress.js';
 import { printFindingsSummary } from '../output/findings.js';
 import type { CommandContext } from '../context.js';
@@ -32,11 +32,14 @@ Examples:
 Exit status: 0 clean, 1 residue found, 2 bad input, 4 read error.`;
 
 // A number in (0, 1) from a flag, else a usage error.
-function fraction(value: string | undefined, flag: string): number | undefined {
+function fraction(value: string | undefined, flag: string, target: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!(n > 0 && n < 1))
-    throw new CleanslateError('ERR_USAGE', `${flag} must be a number between 0 and 1, got '${value}'`);
+    throw new CleanslateError('ERR_USAGE', `${flag} must be a number between 0 and 1, got '${value}'`, {
+      target,
+      step: 'options',
+    });
   return n;
 }
 
@@ -68,31 +71,40 @@ export function registerScan(program: Command, context: CommandContext): void {
     )
     .addHelpText('after', EXAMPLES)
     .action(async (target: string, options: ScanOptions) => {
-      const confidence = fraction(options.confidence, '--confidence');
-      const residueFraction = fraction(options.residueFraction, '--residue-fraction');
-      if (!options.sample && (confidence !== undefined || residueFraction !== undefined)) {
-        throw new CleanslateError('ERR_USAGE', '--confidence and --residue-fraction go with --sample', { target });
-      }
-      const display = createProgressDisplay(options.progress);
-      let report: ScanReport;
-      try {
-        report = await runScan({
-          target,
-          expect: options.expect,
-          mode: options.sample ? 'sample' : 'full',
-          ...(confidence !== undefined ? { confidence } : {}),
-          ...(residueFraction !== undefined ? { residueFraction } : {}),
-          signal: context.signal,
-          onProgress: display.listener,
-          onNotice: (message) => display.listener({ type: 'notice', target, message }),
-        });
-      } finally {
-        display.stop();
-      }
+      const report = await withJsonError(options.json, { target: { path: target } }, () =>
+        scanWithOptions(target, options, context),
+      );
       if (options.json) printJson(report);
       else printScanReport(report);
       context.setExitCode(report.clean ? 0 : 1);
     });
+}
+
+// Checks the sampling flags and runs the scan with a progress display.
+async function scanWithOptions(target: string, options: ScanOptions, context: CommandContext): Promise<ScanReport> {
+  const confidence = fraction(options.confidence, '--confidence', target);
+  const residueFraction = fraction(options.residueFraction, '--residue-fraction', target);
+  if (!options.sample && (confidence !== undefined || residueFraction !== undefined)) {
+    throw new CleanslateError('ERR_USAGE', '--confidence and --residue-fraction go with --sample', {
+      target,
+      step: 'options',
+    });
+  }
+  const display = createProgressDisplay(options.progress);
+  try {
+    return await runScan({
+      target,
+      expect: options.expect,
+      mode: options.sample ? 'sample' : 'full',
+      ...(confidence !== undefined ? { confidence } : {}),
+      ...(residueFraction !== undefined ? { residueFraction } : {}),
+      signal: context.signal,
+      onProgress: display.listener,
+      onNotice: (message) => display.listener({ type: 'notice', target, message }),
+    });
+  } finally {
+    display.stop();
+  }
 }
 
 function printScanReport(report: ScanReport): void {
