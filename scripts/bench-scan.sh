@@ -22,6 +22,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${CLEANSLATE_BENCH_ROUNDS:-3}
+# The peers' recall does not change from round to round: their timing rounds can be fewer.
+PEER_ROUNDS=${CLEANSLATE_BENCH_PEER_ROUNDS:-$ROUNDS}
 SIZE_MIB=${CLEANSLATE_BENCH_SCAN_MIB:-1024}
 DUMB=${CLEANSLATE_BENCH_BINWALK_DUMB:-1}
 
@@ -78,8 +80,8 @@ cleanslate_run() { # IMAGE JSON [scan options]
   node bin/cleanslate.js scan "$1" --json "${@:3}" >"$2"
 }
 
-for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round/$ROUNDS: cleanslate, photorec, binwalk on the fixture and on random data ..." >&2
+for round in $(seq 1 "$PEER_ROUNDS"); do
+  echo "round $round/$PEER_ROUNDS: cleanslate, photorec, binwalk on the fixture and on random data ..." >&2
   for label in img rand; do
     image=$IMG
     [[ $label == rand ]] && image=$RAND
@@ -101,9 +103,9 @@ dd_read() { # LOOP -> MB/s from dd's own summary line
     "$(dd if="$1" of=/dev/null bs=4M iflag=direct 2>&1 | tail -n 1)"
 }
 cs_rate() { # LOOP EXPECT -> MB/s from the report's bytesScanned/durationMs (exit 0 or 1 both fine)
-  local json
-  json=$(node bin/cleanslate.js scan "$1" --expect "$2" --json || true)
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(round(d['coverage']['bytesScanned'] / max(d['durationMs'], 1) / 1e3))" "$json"
+  # the report goes through a pipe: with many findings it is too long for an argument
+  { node bin/cleanslate.js scan "$1" --expect "$2" --json || true; } |
+    python3 -c "import json,sys; d=json.load(sys.stdin); print(round(d['coverage']['bytesScanned'] / max(d['durationMs'], 1) / 1e3))"
 }
 # The expected keystream: what `wipe --method random` writes, with the seed file it keeps.
 write_keystream() { # IMG -> prints the seed file path
@@ -125,7 +127,8 @@ write_files_fs() { # IMG
     [[ -d $tree ]] && cp -r "$tree" "$dir/" 2>/dev/null || true
   done
   truncate -s "$(( $(du -sm "$dir" | cut -f1) * 5 / 4 + 64 ))M" "$1"
-  mkfs.ext4 -q -F -d "$dir" "$1"
+  # one inode per file and directory plus room (node_modules is many small files)
+  mkfs.ext4 -q -F -N "$(( $(find "$dir" | wc -l) * 5 / 4 + 1024 ))" -d "$dir" "$1"
   rm -rf -- "$dir"
 }
 # The same zero/0xFF/keystream rows on a disk-backed loop device (image on the root disk, loop with
@@ -162,7 +165,7 @@ for data in zero ones keystream random fixture files zero@disk ones@disk keystre
   [[ $data != random && $data != fixture ]] && rm -f -- "$src"
 done
 
-REPORT=$(python3 - "$SHM" "$SIZE_MIB" "$(nproc)" "$ROUNDS" "$DUMB" <<'PY'
+REPORT=$(python3 - "$SHM" "$SIZE_MIB" "$(nproc)" "$PEER_ROUNDS" "$DUMB" <<'PY'
 import csv, json, os, re, statistics, sys
 from xml.etree import ElementTree as ET
 
