@@ -18,6 +18,7 @@ import {
   throwIfAborted,
   toInt,
   unsupportedCapability,
+  startSanitize,
   type Facts,
 } from './hardware.js';
 import { pollUntilComplete, type StatusReading } from './poll.js';
@@ -227,17 +228,7 @@ async function eraseBySanitize(ctx: EraseContext, technique: EraseTechnique, opt
   // hdparm takes no flag after a sanitize option, so the confirmation flag comes first.
   const args = ['--yes-i-know-what-i-am-doing', option, device];
   throwIfAborted(ctx, 'sanitize');
-  const started = await session.run('hdparm', args, { step: 'sanitize', timeoutMs: 120_000 });
-  if (started.exitCode !== 0) {
-    throw new CleanslateError(
-      'ERR_ERASE_FAILED',
-      `the drive rejected the sanitize: ${session.describeExit('hdparm', args, started)}`,
-      {
-        target: device,
-        step: 'sanitize',
-      },
-    );
-  }
+  await startSanitize(session, 'hdparm', args, device);
   const { reading, polls } = await pollUntilComplete({
     read: async () => {
       const status = await session.run('hdparm', ['--sanitize-status', device], { step: 'poll', signal: ctx.signal });

@@ -3,7 +3,7 @@
 import { CleanslateError } from '../errors/index.js';
 import type { DeviceIdentity } from '../types.js';
 import type { EraseBackendId, EraseCapability, EraseContext, EraseOutcome, EraseTechnique } from './backend.js';
-import type { ToolSession } from './tool.js';
+import type { ToolName, ToolSession } from './tool.js';
 
 export type Facts = EraseCapability['facts'];
 
@@ -129,4 +129,24 @@ export function toInt(value: unknown): number | null {
 // True when bit `bit` of `value` is set.
 export function hasBit(value: number, bit: number): boolean {
   return Math.floor(value / 2 ** bit) % 2 === 1;
+}
+
+// Runs the command that starts a sanitize; a non-zero exit means the device (or the tool) rejected it.
+export async function startSanitize(
+  session: ToolSession,
+  tool: ToolName,
+  args: readonly string[],
+  device: string,
+  who = 'drive',
+): Promise<void> {
+  const started = await session.run(tool, args, { step: 'sanitize', timeoutMs: 120_000 });
+  if (started.exitCode === 0) return;
+  throw new CleanslateError(
+    'ERR_ERASE_FAILED',
+    `the ${who} rejected the sanitize: ${session.describeExit(tool, args, started)}`,
+    {
+      target: device,
+      step: 'sanitize',
+    },
+  );
 }

@@ -2,7 +2,6 @@
 // by sg_sanitize --early, then REQUEST SENSE progress polled with sg_requests. Supported service
 // actions come from REPORT SUPPORTED OPERATION CODES (sg_opcodes). Output formats: sg3_utils
 // src/sg_opcodes.c, src/sg_inq.c, src/sg_requests.c, lib/sg_lib_data.c (sense strings).
-import { CleanslateError } from '../errors/index.js';
 import type { EraseBackend, EraseCapability, EraseContext, EraseOutcome, EraseTechnique } from './backend.js';
 import {
   HOUR_MS,
@@ -16,6 +15,7 @@ import {
   targetOf,
   throwIfAborted,
   unsupportedCapability,
+  startSanitize,
   type Facts,
 } from './hardware.js';
 import { pollUntilComplete, type StatusReading } from './poll.js';
@@ -175,17 +175,7 @@ async function eraseScsi(
   // --early: return once the IMMED command is accepted, so we poll (progress, abort, timeout) ourselves.
   const args = ['--quick', '--early', ...SANITIZE_SERVICE_ACTIONS[chosen].options, device];
   throwIfAborted(ctx, 'sanitize');
-  const started = await session.run('sg_sanitize', args, { step: 'sanitize', timeoutMs: 120_000 });
-  if (started.exitCode !== 0) {
-    throw new CleanslateError(
-      'ERR_ERASE_FAILED',
-      `the drive rejected the sanitize: ${session.describeExit('sg_sanitize', args, started)}`,
-      {
-        target: device,
-        step: 'sanitize',
-      },
-    );
-  }
+  await startSanitize(session, 'sg_sanitize', args, device);
   const { reading, polls } = await pollUntilComplete({
     read: () => readProgress(session, device, ctx.signal),
     intervalMs: ctx.pollIntervalMs ?? 1000,

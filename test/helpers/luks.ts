@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs
 import { join } from 'node:path';
 import { leaseAlignedBuffers } from '../../src/io/index.js';
 import type { DeviceIdentity } from '../../src/types.js';
+import { imageIdentity } from './cert-fixtures.js';
 
 /** Fast key derivation: tests format and open volumes many times. */
 const FAST_PBKDF = ['--pbkdf', 'pbkdf2', '--pbkdf-force-iterations', '1000'];
@@ -135,28 +136,7 @@ export function writeAt(path: string, offset: number, bytes: Uint8Array): void {
 
 // A DeviceIdentity for an erase context over `path` (tests only; the wipe gathers the real one).
 export function testIdentity(path: string, sizeBytes: number, kind: 'block' | 'file' = 'file'): DeviceIdentity {
-  return {
-    path,
-    realPath: path,
-    kind,
-    name: null,
-    majorMinor: null,
-    statKey: 'test',
-    sizeBytes,
-    logicalBlockSize: 512,
-    physicalBlockSize: 4096,
-    model: null,
-    vendor: null,
-    serial: null,
-    wwn: null,
-    transport: null,
-    rotational: null,
-    readOnly: false,
-    loopBackingFile: null,
-    parentName: null,
-    partitions: [],
-    id: `sha256:test-${path}`,
-  };
+  return { ...imageIdentity(path, sizeBytes), kind };
 }
 
 // Aligned memory for an erase context, as the core hands it in (O_DIRECT needs 4096-aligned buffers).
