@@ -37,6 +37,13 @@ export function printError(error: Error): void {
   process.stderr.write(`cleanslate: ${line}\n`);
 }
 
+// The JSON document of an option-parser error (commander has already printed it on stderr).
+function printUsageErrorJson(error: CommanderError): void {
+  const message = error.message.replace(/^error: /, '');
+  const usage = new CleanslateError('ERR_USAGE', message, { step: 'options' });
+  process.stdout.write(`${JSON.stringify({ error: usage.toJSON() }, null, 2)}\n`);
+}
+
 // Builds the program with every command registered.
 export function buildProgram(context: CommandContext): Command {
   const program = new Command('cleanslate')
@@ -87,7 +94,10 @@ export async function main(argv: string[] = process.argv): Promise<ExitCode> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // help and version exit 0; every other commander error is a usage error (2)
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      // --json promises one JSON document on stdout, also when the options themselves are wrong
+      if (argv.includes('--json')) printUsageErrorJson(error);
+      return 2;
     }
     printError(error instanceof Error ? error : new Error(String(error)));
     return exitCodeForError(error);

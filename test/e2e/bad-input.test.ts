@@ -38,7 +38,7 @@ interface Row {
   env?: (f: BadInputFixtures) => Record<string, string>;
   /** Non-JSON rows whose stdout is a report (else stdout must be empty). */
   stdout?: RegExp;
-  /** A usage error found by the option parser, before any command runs: no JSON document even with --json. */
+  /** A usage error found by the option parser, before any command runs (with --json: an ERR_USAGE document). */
   parser?: boolean;
   /** More checks on the --json document. */
   json?: (doc: Record<string, unknown>, f: BadInputFixtures) => void;
@@ -955,8 +955,9 @@ async function checkRow(row: Row, fixtures: BadInputFixtures, options: { uid?: n
   expect(stderr).toMatch(row.stderr(fixtures));
   expect(stderr, 'no stack trace').not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   expect(stderr).not.toMatch(/ERR_INTERNAL|TypeError|RangeError/);
-  if (argv.includes('--json') && !row.parser) {
+  if (argv.includes('--json')) {
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    if (row.parser) expect(doc).toMatchObject({ error: { code: 'ERR_USAGE', exitCode: 2, step: 'options' } });
     const error = doc.error as { code?: unknown; exitCode?: unknown; message?: unknown } | undefined;
     if (error) expect(error).toMatchObject({ code: expect.stringMatching(/^ERR_/), exitCode: row.code });
     if (row.code !== 0 && row.code !== 1 && !error) expect(doc).toMatchObject({ ok: false });
