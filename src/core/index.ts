@@ -5,7 +5,7 @@
 export { runWipe, DEFAULT_METHOD_ID, type WipeRequest, type Confirmation } from './run-wipe.js';
 export type { EraseReport } from './crypto-erase.js';
 export { PROGRESS_EVENTS, type ProgressEventDoc } from './progress-events.js';
-export { CRYPTO_ERASE_CHOICES, ERASE_BACKENDS, type CryptoEraseChoice } from '../erase/index.js';
+export { CRYPTO_ERASE_CHOICES, ERASE_BACKENDS, describeProbes, type CryptoEraseChoice } from '../erase/index.js';
 export type { IssuedCertificate, WipeReport, WipeVerification } from './wipe-report.js';
 export { defaultWipeDeps, type WipeDeps } from './wipe-deps.js';
 export { listDevices } from './list-devices.js';

@@ -9,6 +9,7 @@ import {
   initLedger,
   loadRegisteredKeys,
   usableKeys,
+  type CertificateRecord,
   type Ledger,
   type LedgerInitReport,
   type WipeEventRecord,
@@ -31,17 +32,13 @@ export interface LedgerStatusReport {
   volumeId: string;
   /** True when the latest certificate is valid and no wipe event of the volume came after it. */
   certified: boolean;
-  certificate: {
-    id: string;
-    deviceId: string;
-    tenant: string | null;
-    result: string;
-    issuedAt: string;
-    keyId: string;
-    host: string | null;
-    sizeBytes: number;
-    signature: 'valid' | 'invalid' | 'untrusted';
-  } | null;
+  /** The ledger's certificate row without its envelope, and whether its signature verifies. */
+  certificate:
+    | (Omit<CertificateRecord, 'certificateId' | 'volumeId' | 'envelope'> & {
+        id: string;
+        signature: 'valid' | 'invalid' | 'untrusted';
+      })
+    | null;
   /** The latest wipe.started / completed / failed / aborted entry of the volume. */
   lastEvent: WipeEventRecord | null;
   /** Why the volume is not certified (empty when it is). */
@@ -58,17 +55,8 @@ export async function readLedgerStatus(ledger: Ledger, request: LedgerStatusRequ
   else {
     const keys = trustedKeysOf(request) ?? usableKeys(await loadRegisteredKeys(ledger, [record.keyId]));
     const signature = signatureOf(record.envelope, keys);
-    certificate = {
-      id: record.certificateId,
-      deviceId: record.deviceId,
-      tenant: record.tenant,
-      result: record.result,
-      issuedAt: record.issuedAt,
-      keyId: record.keyId,
-      host: record.host,
-      sizeBytes: record.sizeBytes,
-      signature,
-    };
+    const { certificateId, volumeId: _volume, envelope: _envelope, ...row } = record;
+    certificate = { id: certificateId, ...row, signature };
     if (signature !== 'valid') reasons.push(`the certificate's signature is ${signature}`);
     if (record.result !== 'PASS') reasons.push(`the certificate's result is ${record.result}`);
     // the latest wipe event must be the completion this certificate records; anything else came after it

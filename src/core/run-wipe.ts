@@ -2,7 +2,7 @@
 // Orchestration only; every effect comes through `deps`, so tests can swap any step.
 import { createHash } from 'node:crypto';
 import { CleanslateError } from '../errors/index.js';
-import type { CryptoEraseChoice, EraseOutcome } from '../erase/index.js';
+import { describeProbes, type CryptoEraseChoice, type EraseOutcome } from '../erase/index.js';
 import type { ScanResult } from '../scan/index.js';
 import { findMethod, planWipe, SEED_BYTES, WIPE_METHODS } from '../methods/index.js';
 import type {
@@ -201,7 +201,7 @@ async function wipeIdentified(
     }
     if (erasePlan.kind === 'fallback') {
       request.onNotice?.(
-        `no crypto-erase possible (${erasePlan.probes.map((p) => `${p.backend}: ${p.reason}`).join('; ')}); overwriting with ${method!.id} as --fallback overwrite allows`,
+        `no crypto-erase possible (${describeProbes(erasePlan.probes)}); overwriting with ${method!.id} as --fallback overwrite allows`,
       );
     }
     const seed = resumeFrom ? await deps.readRunSeed(resumeFrom) : deps.randomBytes(SEED_BYTES);
@@ -269,8 +269,6 @@ async function wipeIdentified(
           `discarded the checkpoint of an interrupted wipe of this device (run ${stale.runId}, ${stale.methodId}); --resume would have continued it`,
         );
       }
-    }
-    if (!resumeFrom)
       await provenance.record({
         ...facts,
         type: 'wipe.started',
@@ -283,6 +281,7 @@ async function wipeIdentified(
           ...(base.erase ? { cryptoErase: base.erase.backend ?? `${base.erase.requested} (fallback overwrite)` } : {}),
         },
       });
+    }
     let eraseOutcome: EraseOutcome | null = null;
     if (erasePlan.kind === 'erase') {
       eraseOutcome = await runErase(erasePlan, eraseOptions);

@@ -1,6 +1,6 @@
 // One connection to the ledger: a pg Client with a short connect timeout and a query timeout,
 // whose every failure is a CleanslateError naming the URL without its password.
-import pg from 'pg';
+import type pg from 'pg';
 import { ledgerError } from './pg-errors.js';
 import { parseLedgerUrl, type LedgerUrl } from './url.js';
 
@@ -25,7 +25,9 @@ export interface ConnectOptions {
 // ERR_LEDGER_UNREACHABLE (exit 4) when the server cannot be reached or refuses the login.
 export async function connectLedger(url: string | LedgerUrl, options: ConnectOptions = {}): Promise<Ledger> {
   const parsed = typeof url === 'string' ? parseLedgerUrl(url) : url;
-  const client = new pg.Client({
+  // pg is loaded when a ledger is used, not at every CLI start-up
+  const { Client } = (await import('pg')).default;
+  const client = new Client({
     connectionString: parsed.connectionString,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 2500,
     query_timeout: options.queryTimeoutMs ?? 60_000,

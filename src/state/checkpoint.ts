@@ -4,31 +4,17 @@
 // never a torn file. No secret is stored here: the seed stays in its own 0600 seed file.
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PassResult, VerifyResult } from '../types.js';
 
 export const CHECKPOINT_SUFFIX = '.checkpoint.json';
 /** A checkpoint file larger than this is not one of ours: refused unread. */
 const MAX_CHECKPOINT_BYTES = 1024 * 1024;
 
 /** A pass that completed before the interruption, as the report and certificate show it. */
-export interface CheckpointPass {
-  index: number;
-  pattern: string;
-  bytes: number;
-  startedAt: string;
-  endedAt: string;
-  durationMs: number;
-  bytesPerSecond: number;
-}
+export type CheckpointPass = PassResult;
 
 /** A pass read back after it was written (verify all). */
-export interface CheckpointVerify {
-  pass: number;
-  bytesRead: number;
-  mismatches: number;
-  firstMismatchOffset: number | null;
-  durationMs: number;
-  bytesPerSecond: number;
-}
+export type CheckpointVerify = VerifyResult;
 
 /** One stop of the run: a clean stop (SIGINT/SIGTERM, I/O error) or, found on resume, a crash. */
 export interface CheckpointInterruption {

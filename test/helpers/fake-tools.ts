@@ -4,6 +4,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { EraseContext } from '../../src/erase/backend.js';
 import type { DeviceIdentity, Target } from '../../src/types.js';
 
 export const FAKE_TOOLS_DIR = resolve(import.meta.dirname, '../fixtures/fake-tools');
@@ -154,5 +156,28 @@ export function forbiddenTarget(): Target {
 export function forbiddenLeaseBuffer(): (length: number) => { buffer: Uint8Array; release(): void } {
   return () => {
     throw new Error('hardware erase backends must not lease I/O buffers');
+  };
+}
+
+// Installs the fakes for the current test only (restored when it finishes).
+export function useFakeTools(scenario: FakeScenario, tools: readonly FakeToolName[]): FakeToolsHandle {
+  const fakes = installFakeTools(scenario, { tools });
+  onTestFinished(() => fakes.restore());
+  return fakes;
+}
+
+// The erase context of a hardware backend's unit test: the device is only ever touched through its
+// tools, so target and aligned memory throw if used; tiny polls with a generous deadline.
+export function hardwareContext(
+  identity: DeviceIdentity,
+  extra: Partial<Omit<EraseContext, 'leaseBuffer'>> = {},
+): EraseContext {
+  return {
+    identity,
+    target: forbiddenTarget(),
+    leaseBuffer: forbiddenLeaseBuffer(),
+    pollIntervalMs: 5,
+    timeoutMs: 30_000,
+    ...extra,
   };
 }

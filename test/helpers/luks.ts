@@ -2,7 +2,7 @@
 // device-mapper), key files, luksDump output, and a DeviceIdentity for an erase context.
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { leaseAlignedBuffers } from '../../src/io/index.js';
 import type { DeviceIdentity } from '../../src/types.js';
@@ -119,16 +119,6 @@ export function readAt(path: string, offset: number, length: number): Buffer {
     const buf = Buffer.alloc(length);
     const n = readSync(fd, buf, 0, length, offset);
     return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-// Overwrites `bytes` at `offset` of an image file (to damage a header on purpose).
-export function writeAt(path: string, offset: number, bytes: Uint8Array): void {
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, bytes, 0, bytes.length, offset);
   } finally {
     closeSync(fd);
   }

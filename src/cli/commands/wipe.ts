@@ -5,6 +5,7 @@ import {
   CRYPTO_ERASE_CHOICES,
   DEFAULT_METHOD_ID,
   ERASE_BACKENDS,
+  describeProbes,
   openWipeLedger,
   runWipe,
   type CryptoEraseChoice,
@@ -316,9 +317,7 @@ function errorJson(error: Error): Record<string, unknown> {
 function printErase(report: WipeReport, out: (line: string) => void): void {
   const erase = report.erase!;
   if (erase.backend === null) {
-    out(
-      `  erase    none possible (${erase.probes.map((p) => `${p.backend}: ${p.reason}`).join('; ')}); overwritten instead`,
-    );
+    out(`  erase    none possible (${describeProbes(erase.probes)}); overwritten instead`);
     return;
   }
   out(`  erase    ${erase.backend}: ${erase.capability?.reason ?? ''}`);

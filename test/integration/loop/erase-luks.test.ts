@@ -13,6 +13,7 @@ import { openTarget } from '../../../src/io/index.js';
 import { describeLoop } from '../../helpers/gates.js';
 import { rejection } from '../../helpers/io-expect.js';
 import { withLoopDevice } from '../../helpers/loop-device.js';
+import { plant } from '../../helpers/scan-image.js';
 import {
   cryptsetupExitCode,
   dumpLuksText,
@@ -20,7 +21,6 @@ import {
   leaseBuffer,
   readAt,
   testIdentity,
-  writeAt,
   type LuksFormatOptions,
 } from '../../helpers/luks.js';
 
@@ -41,7 +41,7 @@ async function sha256Of(device: string, offset: number, length: number): Promise
 // Fills the data segment with known bytes at its start, middle and end, so "unchanged" means something.
 function writeData(device: string, dataOffset: number, size: number): void {
   for (const at of [dataOffset, Math.floor((dataOffset + size) / 2 / 4096) * 4096, size - MiB])
-    writeAt(device, at, randomBytes(MiB));
+    plant(device, at, randomBytes(MiB));
 }
 
 // Opens the device as the wipe does (O_DIRECT|O_EXCL), probes and erases it, and always closes it.
@@ -192,7 +192,7 @@ describeLoop('luks crypto-erase on loop devices', () => {
         const dataOffset = 2 * MiB;
         const size = SIZE_MiB * MiB;
         writeData(device, dataOffset, size);
-        writeAt(device, 0, Buffer.alloc(4096)); // the primary binary header is gone
+        plant(device, 0, Buffer.alloc(4096)); // the primary binary header is gone
         await execa('blockdev', ['--flushbufs', device]);
         // cryptsetup still opens a copy of this volume from its secondary header (and repairs that copy).
         const copy = join(dir, 'copy.img');
@@ -239,7 +239,7 @@ describeLoop('luks crypto-erase on loop devices', () => {
     await withLoopDevice(
       8,
       async ({ device }) => {
-        writeAt(device, 0, randomBytes(8 * MiB));
+        plant(device, 0, randomBytes(8 * MiB));
         const before = await sha256Of(device, 0, 8 * MiB);
         const target = await openTarget(device, { access: 'write' });
         try {

@@ -2,32 +2,21 @@
 // and the enhanced security erase with its temporary password (masked, cleaned up on failure).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ataBackend, parseHdparmIdentify, parseSanitizeStatus } from '../../../src/erase/ata.js';
-import type { EraseContext } from '../../../src/erase/backend.js';
 import {
   FAKE_TOOLS_DIR,
   fakeIdentity,
-  forbiddenLeaseBuffer,
-  forbiddenTarget,
-  installFakeTools,
   type FakeScenario,
+  hardwareContext,
+  installFakeTools,
+  useFakeTools,
 } from '../../helpers/fake-tools.js';
 
-function useFakes(scenario: FakeScenario) {
-  const fakes = installFakeTools(scenario, { tools: ['hdparm'] });
-  onTestFinished(() => fakes.restore());
-  return fakes;
-}
-
-const ctx = (extra: Partial<Omit<EraseContext, 'leaseBuffer'>> = {}): EraseContext => ({
-  identity: fakeIdentity('sda', { transport: 'sata' }),
-  target: forbiddenTarget(),
-  leaseBuffer: forbiddenLeaseBuffer(),
-  pollIntervalMs: 5,
-  timeoutMs: 30_000,
-  ...extra,
-});
+// The fake hdparm for one test, and the context of a SATA drive.
+const useFakes = (scenario: FakeScenario) => useFakeTools(scenario, ['hdparm']);
+const ctx = (extra: Parameters<typeof hardwareContext>[1] = {}) =>
+  hardwareContext(fakeIdentity('sda', { transport: 'sata' }), extra);
 
 const NO_SANITIZE: FakeScenario['ata'] = { sanitize: { feature: false, crypto: false, block: false } };
 const CAPTURE = readFileSync(join(FAKE_TOOLS_DIR, 'captures/hdparm-I-sata-ssd.txt'), 'utf8');

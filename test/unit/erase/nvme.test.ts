@@ -1,32 +1,13 @@
 // nvme backend against fake nvme-cli: what probe offers (sanitize vs format vs nothing), the
 // namespace guard, and the exact commands erase runs.
-import { onTestFinished, describe, expect, it } from 'vitest';
-import type { EraseContext } from '../../../src/erase/backend.js';
+import { describe, expect, it } from 'vitest';
 import { nvmeBackend } from '../../../src/erase/nvme.js';
 import { CleanslateError } from '../../../src/errors/index.js';
-import {
-  fakeIdentity,
-  forbiddenLeaseBuffer,
-  forbiddenTarget,
-  installFakeTools,
-  type FakeScenario,
-} from '../../helpers/fake-tools.js';
+import { fakeIdentity, type FakeScenario, hardwareContext, useFakeTools } from '../../helpers/fake-tools.js';
 
-// Installs the fake nvme for one test and returns its handle.
-function useFakes(scenario: FakeScenario) {
-  const fakes = installFakeTools(scenario, { tools: ['nvme'] });
-  onTestFinished(() => fakes.restore());
-  return fakes;
-}
-
-const ctx = (extra: Partial<Omit<EraseContext, 'leaseBuffer'>> = {}): EraseContext => ({
-  identity: fakeIdentity('nvme0n1'),
-  target: forbiddenTarget(),
-  leaseBuffer: forbiddenLeaseBuffer(),
-  pollIntervalMs: 5,
-  timeoutMs: 30_000,
-  ...extra,
-});
+// The fake nvme for one test, and the context of its namespace.
+const useFakes = (scenario: FakeScenario) => useFakeTools(scenario, ['nvme']);
+const ctx = (extra: Parameters<typeof hardwareContext>[1] = {}) => hardwareContext(fakeIdentity('nvme0n1'), extra);
 
 const argvOf = (fakes: ReturnType<typeof useFakes>) => fakes.calls().map((call) => ['nvme', ...call.argv].join(' '));
 
@@ -126,8 +107,7 @@ describe('nvme probe', () => {
   });
 
   it('says how to install nvme-cli when it is missing', async () => {
-    const fakes = installFakeTools({}, { tools: [] });
-    onTestFinished(() => fakes.restore());
+    useFakeTools({}, []);
     const capability = await nvmeBackend.probe(ctx());
     expect(capability.reason).toBe('nvme-cli is not installed (apt-get install nvme-cli)');
   });

@@ -2,32 +2,21 @@
 // offers, and the sg_sanitize flags per technique.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { EraseContext } from '../../../src/erase/backend.js';
+import { describe, expect, it } from 'vitest';
 import { parseRequestSense, parseSanitizeServiceActions, parseSgInq, scsiBackend } from '../../../src/erase/scsi.js';
 import {
   FAKE_TOOLS_DIR,
   fakeIdentity,
-  forbiddenLeaseBuffer,
-  forbiddenTarget,
-  installFakeTools,
   type FakeScenario,
+  hardwareContext,
+  useFakeTools,
 } from '../../helpers/fake-tools.js';
 
-function useFakes(scenario: FakeScenario) {
-  const fakes = installFakeTools(scenario, { tools: ['sg_inq', 'sg_opcodes', 'sg_sanitize', 'sg_requests'] });
-  onTestFinished(() => fakes.restore());
-  return fakes;
-}
-
-const ctx = (extra: Partial<Omit<EraseContext, 'leaseBuffer'>> = {}): EraseContext => ({
-  identity: fakeIdentity('sdb', { transport: 'sas' }),
-  target: forbiddenTarget(),
-  leaseBuffer: forbiddenLeaseBuffer(),
-  pollIntervalMs: 5,
-  timeoutMs: 30_000,
-  ...extra,
-});
+// The fake sg3_utils for one test, and the context of a SAS disk.
+const useFakes = (scenario: FakeScenario) =>
+  useFakeTools(scenario, ['sg_inq', 'sg_opcodes', 'sg_sanitize', 'sg_requests']);
+const ctx = (extra: Parameters<typeof hardwareContext>[1] = {}) =>
+  hardwareContext(fakeIdentity('sdb', { transport: 'sas' }), extra);
 
 const capture = (name: string) => readFileSync(join(FAKE_TOOLS_DIR, 'captures', name), 'utf8');
 
